@@ -1,0 +1,63 @@
+# mr: MapReduce as Unix filters.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -D_GNU_SOURCE
+CPPFLAGS += -Ilib
+LDLIBS	= -lbsd -lunistring -lxxhash -lm
+
+# Out-of-tree builds: make B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined"
+B	?= bin
+
+PROGS	= mr-split mr-map mr-shuffle mr-reduce
+LIBOBJS	= lib/arena.o lib/buf.o lib/cli.o lib/htab.o lib/num.o lib/ops.o \
+	  lib/out.o lib/rec.o lib/sort.o lib/spill.o lib/words.o lib/xmalloc.o
+HDRS	= lib/arena.h lib/buf.h lib/cli.h lib/htab.h lib/num.h lib/ops.h \
+	  lib/out.h lib/rec.h lib/sort.h lib/spill.h lib/words.h lib/xmalloc.h
+MAN1	= man/mr-split.1 man/mr-map.1 man/mr-shuffle.1 man/mr-reduce.1
+MAN7	= man/mr.7
+
+BINS	= $(PROGS:%=$(B)/%)
+OBJS	= $(LIBOBJS:%=$(B)/obj/%)
+
+all: $(BINS)
+
+$(B)/obj/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/libmr.a: $(OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(OBJS)
+
+$(B)/%: cmd/%.c $(B)/obj/libmr.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
+
+check: all
+	MR_BIN=$(CURDIR)/$(B) bats tests
+
+asan:
+	$(MAKE) B=build-asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+
+check-asan: asan
+	MR_BIN=$(CURDIR)/build-asan bats tests
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+
+clean:
+	rm -rf bin build-asan
+
+.PHONY: all asan check check-asan clean install lint

@@ -1,0 +1,335 @@
+/*
+ * mr-map: apply a built-in mapper (words, fields, grep, identity, lines) to
+ * the value of every record.
+ */
+#include <bsd/stdlib.h>
+#include <err.h>
+#include <getopt.h>
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "out.h"
+#include "rec.h"
+#include "words.h"
+#include "xmalloc.h"
+
+static const char synopsis[] =
+    "mr-map [-Rz] NAME [MAPPER-OPTIONS] [ARG] [FILE...]";
+static const char options[] =
+    "mappers:\n"
+    "  words [-lp] [-m N]        WORD<TAB>1 for each whitespace-separated word\n"
+    "  fields [-W | -d C] [-k N | -K KEY] [-f LIST]\n"
+    "                            KEY<TAB>VALUES picked from the fields\n"
+    "  grep [-iv] REGEX          records whose value matches REGEX (ERE)\n"
+    "  identity                  records unchanged\n"
+    "  lines                     VALUE<TAB>1 for each record\n"
+    "options:\n"
+    "  -d, --delimiter=C         fields: split on byte C (default TAB)\n"
+    "  -f, --fields=LIST         fields: value fields, e.g. 2 or 3,2 (default 2)\n"
+    "  -i, --ignore-case         grep: ignore ASCII case\n"
+    "  -K, --const-key=KEY       fields: the key is the constant KEY\n"
+    "  -k, --key=N               fields: the key is field N (default 1)\n"
+    "  -l, --lower               words: lower-case (Unicode)\n"
+    "  -m, --min-length=N        words: drop words of fewer than N characters\n"
+    "  -p, --punct               words: strip punctuation from both ends\n"
+    "  -R, --raw                 every line is all value, even with a TAB\n"
+    "  -v, --invert              grep: keep records that do not match\n"
+    "  -W, --whitespace          fields: split on runs of blanks\n"
+    "  -z, --null                records end with NUL, not newline\n"
+    "  -h, --help                show this help\n"
+    "      --version             show the version\n";
+
+static const struct option longopts[] = {
+	{ "const-key",	required_argument,	NULL, 'K' },
+	{ "delimiter",	required_argument,	NULL, 'd' },
+	{ "fields",	required_argument,	NULL, 'f' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "ignore-case", no_argument,		NULL, 'i' },
+	{ "invert",	no_argument,		NULL, 'v' },
+	{ "key",	required_argument,	NULL, 'k' },
+	{ "lower",	no_argument,		NULL, 'l' },
+	{ "min-length",	required_argument,	NULL, 'm' },
+	{ "null",	no_argument,		NULL, 'z' },
+	{ "punct",	no_argument,		NULL, 'p' },
+	{ "raw",	no_argument,		NULL, 'R' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "whitespace",	no_argument,		NULL, 'W' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+#define MAXFIELDS	64
+
+enum mapper { WORDS, FIELDS, GREP, IDENTITY, LINES };
+
+static const struct {
+	const char	*name;
+	const char	*opts;	/* the mapper's own option letters */
+} mappers[] = {
+	[WORDS] =	{ "words",	"lmp" },
+	[FIELDS] =	{ "fields",	"dfKkW" },
+	[GREP] =	{ "grep",	"iv" },
+	[IDENTITY] =	{ "identity",	"" },
+	[LINES] =	{ "lines",	"" },
+};
+
+/* Mapper settings; argument parsing fills them, the mappers read them. */
+static struct words words;
+static char delim = '\n';
+static int rflag, fsep = '\t', wflag, keyfield = 1, iflag, vflag;
+static const char *constkey;
+static int vfields[MAXFIELDS] = { 2 }, nvfields = 1, maxfield = 2;
+static regex_t re;
+
+static void
+parse_fields(const char *arg)
+{
+	char *list = xstrdup(arg), *p = list, *f;
+
+	nvfields = 0;
+	while ((f = strsep(&p, ",")) != NULL) {
+		if (nvfields == MAXFIELDS)
+			errx(2, "invalid field list '%s': too many fields", arg);
+		vfields[nvfields++] = cli_num(f, 1, 1000000, "field list");
+	}
+	free(list);
+}
+
+/* Split val into fields f[1..maxfield]; returns how many were found. */
+static int
+split_fields(const char *val, size_t vlen, const char **f, size_t *flen)
+{
+	const char *p = val, *end = val + vlen, *q;
+	int n = 0;
+
+	if (wflag) {
+		for (;;) {
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (p == end || n == maxfield)
+				return n;
+			for (q = p; q < end && *q != ' ' && *q != '\t'; q++)
+				;
+			f[++n] = p;
+			flen[n] = q - p;
+			p = q;
+		}
+	}
+	while (n < maxfield) {
+		q = memchr(p, fsep, end - p);
+		f[++n] = p;
+		flen[n] = (q ? q : end) - p;
+		if (q == NULL)
+			break;
+		p = q + 1;
+	}
+	return n;
+}
+
+static void
+map_fields(struct rdr *r, struct rec *rec)
+{
+	const char *f[MAXFIELDS + 2];
+	size_t flen[MAXFIELDS + 2];
+	int i, n;
+
+	n = split_fields(rec->val, rec->vlen, f, flen);
+	if (n < maxfield) {
+		int want = maxfield;
+		if (!constkey && keyfield > n && keyfield < want)
+			want = keyfield;
+		for (i = 0; i < nvfields; i++)
+			if (vfields[i] > n && vfields[i] < want)
+				want = vfields[i];
+		errx(1, "%s:%llu: no field %d", r->name, r->lineno, want);
+	}
+	if (constkey)
+		out_add(&out, constkey, strlen(constkey));
+	else
+		out_add(&out, f[keyfield], flen[keyfield]);
+	for (i = 0; i < nvfields; i++) {
+		out_addc(&out, '\t');
+		out_add(&out, f[vfields[i]], flen[vfields[i]]);
+	}
+	out_addc(&out, delim);
+}
+
+static void
+map_words(struct rec *rec)
+{
+	const char *tok;
+	size_t len;
+
+	words_start(&words, rec->val, rec->vlen);
+	while (words_next(&words, &tok, &len)) {
+		out_add(&out, tok, len);
+		out_add(&out, "\t1", 2);
+		out_addc(&out, delim);
+	}
+}
+
+static int
+matches(struct rec *rec)
+{
+	regmatch_t m;
+
+	m.rm_so = 0;
+	m.rm_eo = rec->vlen;
+	return regexec(&re, rec->val, 1, &m, REG_STARTEND) == 0;
+}
+
+static void
+compile(const char *pattern)
+{
+	char msg[256];
+	int e;
+
+	e = regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB |
+	    (iflag ? REG_ICASE : 0));
+	if (e != 0) {
+		regerror(e, &re, msg, sizeof(msg));
+		errx(2, "bad regex '%s': %s", pattern, msg);
+	}
+}
+
+static int
+find_mapper(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(mappers) / sizeof(mappers[0]); i++)
+		if (strcmp(name, mappers[i].name) == 0)
+			return i;
+	warnx("unknown mapper '%s'", name);
+	errx(2, "mappers: fields grep identity lines words");
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rdr r;
+	struct rec rec;
+	char used[128] = { 0 }, *line;
+	size_t len;
+	int ch, m, i;
+
+	cli_init(synopsis, options);
+	while ((ch = getopt_long(argc, argv, "d:f:hiK:k:lm:pRvWz", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			if (strlen(optarg) != 1)
+				cli_misuse("the delimiter must be one byte: '%s'",
+				    optarg);
+			fsep = (unsigned char)optarg[0];
+			break;
+		case 'f':
+			parse_fields(optarg);
+			break;
+		case 'h':
+			cli_usage(0);
+		case 'i':
+			iflag = 1;
+			break;
+		case 'K':
+			constkey = optarg;
+			break;
+		case 'k':
+			keyfield = cli_num(optarg, 1, 1000000, "key field");
+			break;
+		case 'l':
+			words.lower = 1;
+			break;
+		case 'm':
+			words.minlen = cli_num(optarg, 1, 1000000, "length");
+			break;
+		case 'p':
+			words.punct = 1;
+			break;
+		case 'R':
+			rflag = 1;
+			break;
+		case 'V':
+			cli_version();
+		case 'v':
+			vflag = 1;
+			break;
+		case 'W':
+			wflag = 1;
+			break;
+		case 'z':
+			delim = '\0';
+			break;
+		default:
+			cli_usage(2);
+		}
+		used[ch & 127] = 1;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		cli_misuse("no mapper named");
+	m = find_mapper(argv[0]);
+	argc--;
+	argv++;
+	for (ch = 'A'; ch <= 'z'; ch++)
+		if (used[ch] && strchr("dfiKklmpvW", ch) &&
+		    !strchr(mappers[m].opts, ch))
+			cli_misuse("option '-%c' does not apply to mapper '%s'",
+			    ch, mappers[m].name);
+	if (used['k'] && constkey)
+		cli_misuse("-k and -K are mutually exclusive");
+	if (used['d'] && wflag)
+		cli_misuse("-d and -W are mutually exclusive");
+	if (m == GREP) {
+		if (argc < 1)
+			cli_misuse("grep needs a REGEX");
+		compile(argv[0]);
+		argc--;
+		argv++;
+	}
+	maxfield = constkey ? 0 : keyfield;
+	for (i = 0; i < nvfields; i++)
+		if (vfields[i] > maxfield)
+			maxfield = vfields[i];
+
+	out_stdout();
+	rdr_init(&r, argv, argc, delim);
+	while (rdr_next(&r, &line, &len)) {
+		if (rflag || memchr(line, '\t', len) == NULL) {
+			rec.key = line;
+			rec.klen = 0;
+			rec.val = line;
+			rec.vlen = len;
+		} else
+			rec_split(line, len, &rec);
+		switch (m) {
+		case WORDS:
+			map_words(&rec);
+			break;
+		case FIELDS:
+			map_fields(&r, &rec);
+			break;
+		case GREP:
+			if (matches(&rec) == vflag)
+				break;
+			/* FALLTHROUGH */
+		case IDENTITY:
+			out_add(&out, line, len);
+			out_addc(&out, delim);
+			break;
+		case LINES:
+			out_add(&out, rec.val, rec.vlen);
+			out_add(&out, "\t1", 2);
+			out_addc(&out, delim);
+			break;
+		}
+	}
+	rdr_free(&r);
+	words_free(&words);
+	if (m == GREP)
+		regfree(&re);
+	out_close(&out);
+	return 0;
+}

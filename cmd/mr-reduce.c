@@ -1,0 +1,318 @@
+/*
+ * mr-reduce: fold each run of equal keys with datamash-style operations,
+ * streaming over sorted input, or with -H over unsorted input in a hash
+ * table (the combiner).
+ */
+#include <bsd/stdlib.h>
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "htab.h"
+#include "num.h"
+#include "ops.h"
+#include "out.h"
+#include "rec.h"
+#include "xmalloc.h"
+
+static const char synopsis[] =
+    "mr-reduce [-Hz] [--skip-bad] [--format FMT] OP[:ARG]... [-- FILE...]";
+static const char options[] =
+    "operations (OP or OP:FIELD, FIELD the 1-based value field, default 1):\n"
+    "  count sum min max absmin absmax range mean median q1 q3 iqr\n"
+    "  perc[:P[:FIELD]] (P in 0..100, default 95) mode antimode pstdev\n"
+    "  sstdev pvar svar mad first last unique countunique collapse\n"
+    "options:\n"
+    "      --format=FMT   printf format of non-integer results (%.14g)\n"
+    "  -H, --hash         accept unsorted input: aggregate in memory\n"
+    "      --skip-bad     skip records with bad numbers or missing fields\n"
+    "  -z, --null         records end with NUL, not newline\n"
+    "  -h, --help         show this help\n"
+    "      --version      show the version\n";
+
+enum { OPT_FORMAT = 256, OPT_SKIPBAD };
+
+static const struct option longopts[] = {
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
+	{ "hash",	no_argument,		NULL, 'H' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "null",	no_argument,		NULL, 'z' },
+	{ "skip-bad",	no_argument,		NULL, OPT_SKIPBAD },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+#define MAXOPS	64
+
+static struct op ops[MAXOPS];
+static int nops, skipbad;
+static char delim = '\n', fmt[64] = "%.14Lg";
+static unsigned long long nskipped;
+
+/* Where a key's last record was, for the sum overflow message. */
+struct where {
+	const char		*name;
+	unsigned long long	 line;
+};
+
+/* Accept one printf conversion of a floating type, and add the L. */
+static void
+set_format(const char *arg)
+{
+	const char *p = arg;
+	size_t n;
+
+	if (*p++ != '%')
+		goto bad;
+	p += strspn(p, "-+ #0");
+	p += strspn(p, "0123456789");
+	if (*p == '.')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (*p == '\0' || strchr("eEfFgGaA", *p) == NULL || p[1] != '\0')
+		goto bad;
+	n = p - arg;
+	if (n + 3 > sizeof(fmt))
+		goto bad;
+	memcpy(fmt, arg, n);
+	fmt[n] = 'L';
+	fmt[n + 1] = *p;
+	fmt[n + 2] = '\0';
+	return;
+bad:
+	errx(2, "invalid format '%s'", arg);
+}
+
+/*
+ * Find and parse every op's field of a record. A bad record ends the
+ * program, or with --skip-bad is counted and 0 returned.
+ */
+static int
+parse_rec(struct rdr *r, struct rec *rec, const char **f, size_t *flen,
+    struct num *x)
+{
+	int i;
+
+	for (i = 0; i < nops; i++) {
+		if (!rec_field(rec->val, rec->vlen, ops[i].field, &f[i],
+		    &flen[i])) {
+			if (skipbad)
+				goto skip;
+			errx(1, "%s:%llu: no field %d", r->name, r->lineno,
+			    ops[i].field);
+		}
+		if (ops[i].numeric && !num_parse(f[i], flen[i], &x[i])) {
+			if (skipbad)
+				goto skip;
+			if (flen[i] > 64)
+				errx(1, "%s:%llu: '%.64s...' is not a number",
+				    r->name, r->lineno, f[i]);
+			errx(1, "%s:%llu: '%.*s' is not a number", r->name,
+			    r->lineno, (int)flen[i], f[i]);
+		}
+	}
+	return 1;
+skip:
+	nskipped++;
+	return 0;
+}
+
+static void
+emit(const char *key, size_t klen, struct acc *accs, struct where *w)
+{
+	int i;
+
+	out_add(&out, key, klen);
+	for (i = 0; i < nops; i++) {
+		out_addc(&out, '\t');
+		if (acc_print(&accs[i], &ops[i], &out, fmt) == -1)
+			errx(1, "%s:%llu: sum of key '%.*s' is out of the "
+			    "64-bit integer range", w->name, w->line,
+			    (int)klen, key);
+	}
+	out_addc(&out, delim);
+}
+
+static void
+add_rec(struct acc *accs, const char **f, size_t *flen, struct num *x)
+{
+	int i;
+
+	for (i = 0; i < nops; i++)
+		acc_add(&accs[i], &ops[i], f[i], flen[i], &x[i]);
+}
+
+static int
+keycmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+static void
+reduce_sorted(struct rdr *r)
+{
+	struct acc accs[MAXOPS] = { 0 };
+	struct buf prev = BUF_INIT;
+	struct where w = { NULL, 0 };
+	struct rec rec;
+	struct num x[MAXOPS];
+	const char *f[MAXOPS];
+	size_t flen[MAXOPS], len;
+	int have = 0, valid = 0, c, i;
+	char *line;
+
+	while (rdr_next(r, &line, &len)) {
+		rec_split(line, len, &rec);
+		if (have) {
+			c = keycmp(rec.key, rec.klen, prev.p, prev.len);
+			if (c < 0)
+				errx(1, "%s:%llu: input is not sorted by key "
+				    "(pipe it through mr-shuffle, or use -H)",
+				    r->name, r->lineno);
+			if (c > 0) {
+				if (valid)
+					emit(prev.p, prev.len, accs, &w);
+				for (i = 0; i < nops; i++)
+					acc_reset(&accs[i]);
+				valid = 0;
+				buf_clear(&prev);
+				buf_add(&prev, rec.key, rec.klen);
+			}
+		} else {
+			buf_add(&prev, rec.key, rec.klen);
+			have = 1;
+		}
+		if (!parse_rec(r, &rec, f, flen, x))
+			continue;
+		add_rec(accs, f, flen, x);
+		valid = 1;
+		w.name = r->name;
+		w.line = r->lineno;
+	}
+	if (valid)
+		emit(prev.p, prev.len, accs, &w);
+	for (i = 0; i < nops; i++)
+		acc_free(&accs[i]);
+	buf_free(&prev);
+}
+
+static int
+cmp_id(const void *a, const void *b, void *arg)
+{
+	const struct htab_key *k = arg;
+	const struct htab_key *x = &k[*(const uint32_t *)a];
+	const struct htab_key *y = &k[*(const uint32_t *)b];
+
+	return keycmp(x->p, x->len, y->p, y->len);
+}
+
+static void
+reduce_hash(struct rdr *r)
+{
+	struct htab h = { 0 };
+	struct acc *accs = NULL;
+	struct where *where = NULL;
+	struct rec rec;
+	struct num x[MAXOPS];
+	const char *f[MAXOPS];
+	size_t flen[MAXOPS], len, cap = 0, k;
+	uint32_t id, *ids;
+	int isnew;
+	char *line;
+
+	while (rdr_next(r, &line, &len)) {
+		rec_split(line, len, &rec);
+		if (!parse_rec(r, &rec, f, flen, x))
+			continue;
+		id = htab_intern(&h, rec.key, rec.klen, &isnew);
+		if (id == cap) {
+			cap = cap ? cap * 2 : 1024;
+			accs = xreallocarray(accs, cap * nops, sizeof(*accs));
+			memset(accs + id * nops, 0,
+			    (cap - id) * nops * sizeof(*accs));
+			where = xreallocarray(where, cap, sizeof(*where));
+		}
+		add_rec(accs + (size_t)id * nops, f, flen, x);
+		where[id].name = r->name;
+		where[id].line = r->lineno;
+	}
+	ids = xreallocarray(NULL, h.n, sizeof(*ids));
+	for (k = 0; k < h.n; k++)
+		ids[k] = k;
+	qsort_r(ids, h.n, sizeof(*ids), cmp_id, h.keys);
+	for (k = 0; k < h.n; k++) {
+		id = ids[k];
+		emit(h.keys[id].p, h.keys[id].len, accs + (size_t)id * nops,
+		    &where[id]);
+	}
+	for (k = 0; k < h.n * nops; k++)
+		acc_free(&accs[k]);
+	free(accs);
+	free(where);
+	free(ids);
+	htab_free(&h);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct rdr r;
+	int ch, hflag = 0, e;
+
+	cli_init(synopsis, options);
+	while ((ch = getopt_long(argc, argv, "+Hhz", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			hflag = 1;
+			break;
+		case 'h':
+			cli_usage(0);
+		case 'V':
+			cli_version();
+		case 'z':
+			delim = '\0';
+			break;
+		case OPT_FORMAT:
+			set_format(optarg);
+			break;
+		case OPT_SKIPBAD:
+			skipbad = 1;
+			break;
+		default:
+			cli_usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	for (; argc > 0 && strcmp(argv[0], "--") != 0; argc--, argv++) {
+		if (nops == MAXOPS)
+			cli_misuse("too many operations");
+		if ((e = op_parse(argv[0], &ops[nops++])) == -1)
+			errx(2, "unknown operation '%s'", argv[0]);
+		if (e == -2)
+			errx(2, "invalid operation '%s'", argv[0]);
+	}
+	if (argc > 0) {
+		argc--;
+		argv++;
+	}
+	if (nops == 0)
+		cli_misuse("no operation given");
+
+	out_stdout();
+	rdr_init(&r, argv, argc, delim);
+	if (hflag)
+		reduce_hash(&r);
+	else
+		reduce_sorted(&r);
+	rdr_free(&r);
+	out_close(&out);
+	if (nskipped > 0)
+		warnx("skipped %llu records with bad or missing fields",
+		    nskipped);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* Open-addressing hash table of byte-string keys, giving dense ids. */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "htab.h"
+#include "xmalloc.h"
+
+static void
+grow(struct htab *h)
+{
+	uint64_t *old = h->slots;
+	size_t i, j, oldsize = old ? h->mask + 1 : 0;
+	size_t size = oldsize ? oldsize * 2 : 1024;
+
+	h->slots = xcalloc(size, sizeof(*h->slots));
+	h->mask = size - 1;
+	for (i = 0; i < oldsize; i++) {
+		if (old[i] == 0)
+			continue;
+		j = (old[i] >> 32) & h->mask;
+		while (h->slots[j] != 0)
+			j = (j + 1) & h->mask;
+		h->slots[j] = old[i];
+	}
+	free(old);
+}
+
+uint32_t
+htab_intern(struct htab *h, const char *key, size_t len, int *isnew)
+{
+	uint64_t hv = XXH3_64bits(key, len), tag = hv >> 32, s;
+	size_t i;
+	uint32_t id;
+
+	if (h->slots == NULL || (h->n + 1) * 2 > h->mask + 1)
+		grow(h);
+	for (i = tag & h->mask; (s = h->slots[i]) != 0; i = (i + 1) & h->mask) {
+		if (s >> 32 != tag)
+			continue;
+		id = (uint32_t)s - 1;
+		if (h->keys[id].len == len && memcmp(h->keys[id].p, key, len) == 0) {
+			*isnew = 0;
+			return id;
+		}
+	}
+	if (h->n >= UINT32_MAX - 1)
+		errx(1, "too many distinct keys");
+	if (h->n == h->kcap) {
+		h->kcap = h->kcap ? h->kcap * 2 : 1024;
+		h->keys = xreallocarray(h->keys, h->kcap, sizeof(*h->keys));
+	}
+	id = h->n++;
+	h->keys[id].p = arena_dup(&h->mem, key, len);
+	h->keys[id].len = len;
+	h->slots[i] = tag << 32 | (id + 1);
+	*isnew = 1;
+	return id;
+}
+
+void
+htab_free(struct htab *h)
+{
+	free(h->slots);
+	free(h->keys);
+	arena_free(&h->mem);
+	memset(h, 0, sizeof(*h));
+}

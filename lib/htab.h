@@ -1,0 +1,36 @@
+/*
+ * Hash table from byte-string keys to dense ids 0, 1, 2, ... in order of
+ * first appearance, so callers keep their per-key data in plain arrays
+ * indexed by id. Open addressing with linear probing, xxHash (XXH3) as
+ * the hash; keys are copied into an arena.
+ *
+ * Zero-initialise a struct htab, call htab_intern per record, read keys
+ * back with htab->keys[id], release with htab_free.
+ */
+#ifndef MR_HTAB_H
+#define MR_HTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+struct htab_key {
+	const char	*p;
+	size_t		 len;
+};
+
+struct htab {
+	uint64_t	*slots;		/* hash high bits << 32 | (id + 1) */
+	size_t		 mask;
+	size_t		 n;		/* number of keys */
+	struct htab_key	*keys;		/* by id */
+	size_t		 kcap;
+	struct arena	 mem;
+};
+
+/* The key's id; *isnew says whether this call added it. */
+uint32_t	htab_intern(struct htab *, const char *, size_t, int *isnew);
+void		htab_free(struct htab *);
+
+#endif

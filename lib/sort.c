@@ -1,0 +1,290 @@
+/*
+ * External merge sort of records by key. In memory: a descriptor per
+ * record holding the first 8 key bytes as a big-endian integer, so most
+ * comparisons never touch the data; a bottom-up merge sort whose buffer is
+ * the free space of the block itself. On disk: runs in unlinked spill
+ * files, merged with a binary heap, at most FANIN at a time.
+ */
+#include <err.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rec.h"
+#include "sort.h"
+#include "spill.h"
+#include "xmalloc.h"
+
+#define FANIN		64
+#define SPILL_BUFSZ	(1024 * 1024)
+#define MIN_RDBUF	(64 * 1024)
+#define MAX_RDBUF	(4 * 1024 * 1024)
+#define INSERTION	24
+
+struct srec {
+	uint64_t	pfx;	/* first 8 key bytes, big-endian, 0-padded */
+	uint64_t	off;	/* of the record in the block */
+	uint32_t	klen;
+	uint32_t	len;
+};
+
+/* One sorted input of a merge. */
+struct src {
+	struct rdr	 r;
+	char		*line;
+	size_t		 len, klen;
+};
+
+void
+sorter_init(struct sorter *s, size_t limit, const char *tmpdir, char delim)
+{
+	memset(s, 0, sizeof(*s));
+	s->limit = limit & ~(size_t)7;
+	s->cap = s->limit;
+	s->tmpdir = tmpdir;
+	s->delim = delim;
+	s->runs = xreallocarray(NULL, FANIN, sizeof(*s->runs));
+}
+
+static int
+keycmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* A total order: key, then position, which keeps equal keys stable. */
+static inline int
+srec_cmp(const char *blk, const struct srec *a, const struct srec *b)
+{
+	int c;
+
+	if (a->pfx != b->pfx)
+		return a->pfx < b->pfx ? -1 : 1;
+	if (a->klen > 8 && b->klen > 8) {
+		c = keycmp(blk + a->off + 8, a->klen - 8, blk + b->off + 8,
+		    b->klen - 8);
+		if (c)
+			return c;
+	} else if (a->klen != b->klen)
+		return a->klen < b->klen ? -1 : 1;
+	return a->off < b->off ? -1 : 1;
+}
+
+static void
+insertion_sort(const char *blk, struct srec *a, size_t n)
+{
+	struct srec t;
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		t = a[i];
+		for (j = i; j > 0 && srec_cmp(blk, &t, &a[j - 1]) < 0; j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static void
+merge_sort(const char *blk, struct srec *a, struct srec *tmp, size_t n)
+{
+	struct srec *src = a, *dst = tmp, *t;
+	size_t w, i, j, k, mid, end;
+
+	for (i = 0; i < n; i += INSERTION)
+		insertion_sort(blk, a + i, n - i < INSERTION ? n - i :
+		    INSERTION);
+	for (w = INSERTION; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			mid = i + w < n ? i + w : n;
+			end = i + 2 * w < n ? i + 2 * w : n;
+			j = i;
+			k = mid;
+			t = dst + i;
+			while (j < mid && k < end)
+				*t++ = srec_cmp(blk, &src[k], &src[j]) < 0 ?
+				    src[k++] : src[j++];
+			memcpy(t, src + j, (mid - j) * sizeof(*t));
+			t += mid - j;
+			memcpy(t, src + k, (end - k) * sizeof(*t));
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+static struct srec *
+srecs(struct sorter *s)
+{
+	return (struct srec *)(s->blk + s->cap) - s->n;
+}
+
+/* Sort the block and write its records to o. */
+static void
+write_block(struct sorter *s, struct out *o)
+{
+	struct srec *r = srecs(s);
+	size_t i;
+
+	merge_sort(s->blk, r, r - s->n, s->n);
+	for (i = 0; i < s->n; i++) {
+		out_add(o, s->blk + r[i].off, r[i].len);
+		out_addc(o, s->delim);
+	}
+	s->n = s->dlen = 0;
+}
+
+static int
+src_next(struct src *x)
+{
+	char *tab;
+
+	if (!rdr_next(&x->r, &x->line, &x->len))
+		return 0;
+	tab = memchr(x->line, '\t', x->len);
+	x->klen = tab ? (size_t)(tab - x->line) : x->len;
+	return 1;
+}
+
+static int
+src_less(struct src *v, size_t a, size_t b)
+{
+	int c = keycmp(v[a].line, v[a].klen, v[b].line, v[b].klen);
+
+	return c < 0 || (c == 0 && a < b);
+}
+
+static void
+sift_down(struct src *v, size_t *heap, size_t n, size_t i)
+{
+	size_t c, t;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && src_less(v, heap[c + 1], heap[c]))
+			c++;
+		if (!src_less(v, heap[c], heap[i]))
+			break;
+		t = heap[c];
+		heap[c] = heap[i];
+		heap[i] = t;
+		i = c;
+	}
+}
+
+/* Merge the runs in fds (oldest first, which breaks ties) into o. */
+static void
+merge(int *fds, size_t nfds, char delim, size_t bufsz, struct out *o)
+{
+	struct src *v = xcalloc(nfds, sizeof(*v));
+	size_t *heap = xcalloc(nfds, sizeof(*heap)), n = 0, i;
+
+	for (i = 0; i < nfds; i++) {
+		rdr_init_fd(&v[i].r, fds[i], "temporary file", delim, bufsz);
+		if (src_next(&v[i]))
+			heap[n++] = i;
+	}
+	for (i = n / 2; i-- > 0; )
+		sift_down(v, heap, n, i);
+	while (n > 0) {
+		struct src *x = &v[heap[0]];
+		out_add(o, x->line, x->len);
+		out_addc(o, delim);
+		if (!src_next(x))
+			heap[0] = heap[--n];
+		sift_down(v, heap, n, 0);
+	}
+	for (i = 0; i < nfds; i++)
+		rdr_free(&v[i].r);
+	free(v);
+	free(heap);
+}
+
+static size_t
+rdbuf_size(size_t limit, size_t nruns)
+{
+	size_t b = limit / (nruns + 1);
+
+	return b < MIN_RDBUF ? MIN_RDBUF : b > MAX_RDBUF ? MAX_RDBUF : b;
+}
+
+/* Write the block as a run; at FANIN runs, merge them into one. */
+static void
+spill(struct sorter *s)
+{
+	struct out o;
+
+	spill_open(&o, s->tmpdir, SPILL_BUFSZ);
+	write_block(s, &o);
+	s->runs[s->nruns++] = spill_rewind(&o);
+	if (s->nruns < FANIN && s->cap == s->limit)
+		return;
+	/* Give the block back while merging; it comes back on demand. */
+	free(s->blk);
+	s->blk = NULL;
+	s->cap = s->limit;
+	if (s->nruns < FANIN)
+		return;
+	spill_open(&o, s->tmpdir, SPILL_BUFSZ);
+	merge(s->runs, s->nruns, s->delim, rdbuf_size(s->limit, s->nruns), &o);
+	s->runs[0] = spill_rewind(&o);
+	s->nruns = 1;
+}
+
+void
+sorter_add(struct sorter *s, const char *line, size_t len)
+{
+	size_t need = len + 2 * sizeof(struct srec);
+	struct srec *r;
+	unsigned char p[8] = { 0 };
+	const char *tab;
+
+	if (len > UINT32_MAX)
+		errx(1, "a record of %zu bytes is longer than 4 GiB", len);
+	if (s->dlen + s->n * 2 * sizeof(struct srec) + need > s->cap) {
+		if (s->n > 0)
+			spill(s);
+		if (need > s->cap) {
+			/* One record larger than the limit is held whole. */
+			free(s->blk);
+			s->blk = NULL;
+			s->cap = (need + 7) & ~(size_t)7;
+		}
+	}
+	if (s->blk == NULL)
+		s->blk = xmalloc(s->cap);
+	memcpy(s->blk + s->dlen, line, len);
+	tab = memchr(line, '\t', len);
+	r = srecs(s) - 1;
+	r->klen = tab ? (size_t)(tab - line) : len;
+	memcpy(p, line, r->klen < 8 ? r->klen : 8);
+	r->pfx = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+	    (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 |
+	    (uint64_t)p[5] << 16 | (uint64_t)p[6] << 8 | p[7];
+	r->off = s->dlen;
+	r->len = len;
+	s->dlen += len;
+	s->n++;
+}
+
+void
+sorter_finish(struct sorter *s, struct out *o)
+{
+	if (s->nruns == 0) {
+		if (s->n > 0)
+			write_block(s, o);
+	} else {
+		if (s->n > 0)
+			spill(s);
+		free(s->blk);
+		s->blk = NULL;
+		merge(s->runs, s->nruns, s->delim,
+		    rdbuf_size(s->limit, s->nruns), o);
+	}
+	free(s->blk);
+	free(s->runs);
+	memset(s, 0, sizeof(*s));
+}

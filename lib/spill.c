@@ -1,0 +1,53 @@
+/* Unlinked temporary files, written through a struct out. */
+#include <err.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "spill.h"
+#include "xmalloc.h"
+
+const char *
+spill_dir(const char *opt)
+{
+	const char *d;
+
+	if (opt != NULL)
+		return opt;
+	if ((d = getenv("TMPDIR")) != NULL && *d != '\0')
+		return d;
+	return "/tmp";
+}
+
+void
+spill_open(struct out *o, const char *dir, size_t bufsz)
+{
+	char *path, *what;
+	int fd;
+
+	if (asprintf(&path, "%s/mr-spill.XXXXXX", dir) == -1 ||
+	    asprintf(&what, "cannot write temporary file in '%s'", dir) == -1)
+		err(1, "asprintf");
+	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
+		err(1, "cannot create temporary file in '%s'", dir);
+	if (unlink(path) == -1)
+		err(1, "cannot remove temporary file '%s'", path);
+	free(path);
+	out_init(o, fd, bufsz, what);
+}
+
+/* Flush the writer, free its buffer and return the file read from 0. */
+int
+spill_rewind(struct out *o)
+{
+	int fd = o->fd;
+
+	out_flush(o);
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		err(1, "%s", o->what);
+	free(o->buf);
+	free((char *)o->what);
+	o->buf = NULL;
+	return fd;
+}
