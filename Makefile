@@ -6,8 +6,7 @@ MANDIR	?= $(PREFIX)/share/man
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu11 -Wall -Wextra -D_GNU_SOURCE
-CPPFLAGS += -Ilib
+MRFLAGS	= -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Ilib
 LDLIBS	= -lbsd -lunistring -lxxhash -lm
 
 # Out-of-tree builds: make B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined"
@@ -28,7 +27,7 @@ all: $(BINS)
 
 $(B)/obj/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/libmr.a: $(OBJS)
 	rm -f $@
@@ -36,17 +35,21 @@ $(B)/obj/libmr.a: $(OBJS)
 
 $(B)/%: cmd/%.c $(B)/obj/libmr.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
+	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
 
 check: all
-	MR_BIN=$(CURDIR)/$(B) bats tests
+	sh tests/summary.sh $(B)
+
+# The README's test command: the suite on the normal and sanitizer builds.
+check-all: all asan
+	sh tests/summary.sh $(B) build-asan
 
 asan:
 	$(MAKE) B=build-asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
 check-asan: asan
-	MR_BIN=$(CURDIR)/build-asan bats tests
+	sh tests/summary.sh build-asan
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN1) $(MAN7)
@@ -58,6 +61,6 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
 clean:
-	rm -rf bin build-asan
+	rm -rf bin build-asan build-clang
 
-.PHONY: all asan check check-asan clean install lint
+.PHONY: all asan check check-all check-asan clean install lint

@@ -16,7 +16,7 @@
 #include "xmalloc.h"
 
 static const char synopsis[] =
-    "mr-map [-Rz] NAME [MAPPER-OPTIONS] [ARG] [FILE...]";
+    "mr-map NAME [OPTIONS] [ARG] [FILE...]";
 static const char options[] =
     "mappers:\n"
     "  words [-lp] [-m N]        WORD<TAB>1 for each whitespace-separated word\n"

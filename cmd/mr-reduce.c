@@ -311,7 +311,9 @@ main(int argc, char *argv[])
 		reduce_sorted(&r);
 	rdr_free(&r);
 	out_close(&out);
-	if (nskipped > 0)
+	if (nskipped == 1)
+		warnx("skipped 1 record with a bad or missing field");
+	else if (nskipped > 1)
 		warnx("skipped %llu records with bad or missing fields",
 		    nskipped);
 	return 0;
