@@ -64,3 +64,8 @@ clean:
 	rm -rf bin build-asan build-clang
 
 .PHONY: all asan check check-all check-asan clean install lint
+
+bench-wordcount: all
+	bash bench/wordcount.sh
+
+.PHONY: bench-wordcount

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -291,7 +292,11 @@ main(int argc, char *argv[])
 	for (; argc > 0 && strcmp(argv[0], "--") != 0; argc--, argv++) {
 		if (nops == MAXOPS)
 			cli_misuse("too many operations");
-		if ((e = op_parse(argv[0], &ops[nops++])) == -1)
+		if ((e = op_parse(argv[0], &ops[nops++])) == -1 &&
+		    access(argv[0], F_OK) == 0)
+			errx(2, "unknown operation '%s' (files go after '--')",
+			    argv[0]);
+		if (e == -1)
 			errx(2, "unknown operation '%s'", argv[0]);
 		if (e == -2)
 			errx(2, "invalid operation '%s'", argv[0]);
