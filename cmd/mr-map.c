@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "out.h"
 #include "rec.h"
@@ -169,14 +170,23 @@ map_words(struct rec *rec)
 	}
 }
 
+/*
+ * REG_STARTEND bounds the match, so NUL bytes in a record are data; the
+ * copy is NUL-terminated all the same, for sanitizers whose regexec
+ * interceptor reads the string with strlen.
+ */
 static int
 matches(struct rec *rec)
 {
+	static struct buf copy;
 	regmatch_t m;
 
+	buf_clear(&copy);
+	buf_add(&copy, rec->val, rec->vlen);
+	buf_addc(&copy, '\0');
 	m.rm_so = 0;
 	m.rm_eo = rec->vlen;
-	return regexec(&re, rec->val, 1, &m, REG_STARTEND) == 0;
+	return regexec(&re, copy.p, 1, &m, REG_STARTEND) == 0;
 }
 
 static void

@@ -138,10 +138,11 @@ acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
 			a->min = d;
 		if (a->n == 0 || d > a->max)
 			a->max = d;
-		if (a->n == 0 || fabsl(d) < a->amin)
-			a->amin = fabsl(d);
-		if (a->n == 0 || fabsl(d) > a->amax)
-			a->amax = fabsl(d);
+		/* datamash keeps the sign: the value of least |x|. */
+		if (a->n == 0 || fabsl(d) < fabsl(a->amin))
+			a->amin = d;
+		if (a->n == 0 || fabsl(d) > fabsl(a->amax))
+			a->amax = d;
 		break;
 	case OP_PSTDEV:
 	case OP_SSTDEV:

@@ -12,6 +12,7 @@
 #define OUT_BUFSZ	(256 * 1024)
 
 struct out out;
+void (*out_dying)(void);
 
 void
 out_init(struct out *o, int fd, size_t cap, const char *what)
@@ -40,6 +41,8 @@ write_all(struct out *o, const char *p, size_t n)
 			if (errno == EINTR)
 				continue;
 			if (errno == EPIPE && o->fd == 1) {
+				if (out_dying != NULL)
+					out_dying();
 				signal(SIGPIPE, SIG_DFL);
 				raise(SIGPIPE);
 			}

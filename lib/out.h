@@ -23,6 +23,8 @@ struct out {
 };
 
 extern struct out out;
+/* Called, if set, before a closed stdout ends the program by SIGPIPE. */
+extern void (*out_dying)(void);
 
 void	out_init(struct out *, int fd, size_t cap, const char *what);
 void	out_stdout(void);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "rec.h"
 #include "xmalloc.h"
 
@@ -65,8 +66,12 @@ open_next(struct rdr *r)
 		r->fd = 0;
 	} else {
 		r->name = f;
-		if ((r->fd = open(f, O_RDONLY | O_CLOEXEC)) == -1)
+		if ((r->fd = open(f, O_RDONLY | O_CLOEXEC)) == -1) {
+			/* What the files before it gave is written first. */
+			if (out.buf != NULL && out.fd == 1)
+				out_flush(&out);
 			err(1, "cannot open '%s'", f);
+		}
 	}
 	return 1;
 }

@@ -131,10 +131,8 @@ write_block(struct sorter *s, struct out *o)
 	size_t i;
 
 	merge_sort(s->blk, r, r - s->n, s->n);
-	for (i = 0; i < s->n; i++) {
-		out_add(o, s->blk + r[i].off, r[i].len);
-		out_addc(o, s->delim);
-	}
+	for (i = 0; i < s->n; i++)
+		out_add(o, s->blk + r[i].off, r[i].len + 1);
 	s->n = s->dlen = 0;
 }
 
@@ -237,7 +235,7 @@ spill(struct sorter *s)
 void
 sorter_add(struct sorter *s, const char *line, size_t len)
 {
-	size_t need = len + 2 * sizeof(struct srec);
+	size_t need = len + 1 + 2 * sizeof(struct srec);
 	struct srec *r;
 	unsigned char p[8] = { 0 };
 	const char *tab;
@@ -256,7 +254,9 @@ sorter_add(struct sorter *s, const char *line, size_t len)
 	}
 	if (s->blk == NULL)
 		s->blk = xmalloc(s->cap);
+	/* Stored with its terminator: offsets are distinct, writes whole. */
 	memcpy(s->blk + s->dlen, line, len);
+	s->blk[s->dlen + len] = s->delim;
 	tab = memchr(line, '\t', len);
 	r = srecs(s) - 1;
 	r->klen = tab ? (size_t)(tab - line) : len;
@@ -266,7 +266,7 @@ sorter_add(struct sorter *s, const char *line, size_t len)
 	    (uint64_t)p[5] << 16 | (uint64_t)p[6] << 8 | p[7];
 	r->off = s->dlen;
 	r->len = len;
-	s->dlen += len;
+	s->dlen += len + 1;
 	s->n++;
 }
 

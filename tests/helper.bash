@@ -1,0 +1,330 @@
+# Shared set-up for the mr test suite, loaded by every .bats file: a pinned
+# environment, the programs under test first on PATH, helpers that compare
+# exact bytes, and deterministic data generators written in awk.
+#
+# The helpers capture stdout and stderr into files rather than using bats'
+# `run`, because `run` drops trailing newlines and a shell variable cannot
+# hold a NUL byte; both matter here (terminated records, -z mode).
+
+bats_require_minimum_version 1.5.0
+
+export LC_ALL=C TZ=UTC
+PATH="${MR_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+TAB=$'\t'
+
+USAGE_SPLIT='usage: mr-split [-Fz] [-n LINES | -b SIZE] [FILE...]'
+USAGE_MAP='usage: mr-map NAME [OPTIONS] [ARG] [FILE...]'
+USAGE_SHUFFLE='usage: mr-shuffle [-z] [-S SIZE] [-T DIR] [FILE...]'
+USAGE_REDUCE='usage: mr-reduce [-Hz] [--skip-bad] [--format FMT] OP[:ARG]... [-- FILE...]'
+
+# usage_of PROG: the synopsis line PROG prints after a usage error.
+usage_of() {
+	case $1 in
+	mr-split) echo "$USAGE_SPLIT" ;;
+	mr-map) echo "$USAGE_MAP" ;;
+	mr-shuffle) echo "$USAGE_SHUFFLE" ;;
+	mr-reduce) echo "$USAGE_REDUCE" ;;
+	esac
+}
+
+# capture CMD...: runs CMD with stdin from the file $INFILE if set, else
+# from the string $IN (empty if unset); stdout goes to $BATS_TEST_TMPDIR/.out,
+# stderr to $BATS_TEST_TMPDIR/.err, and the exit status to $status.
+capture() {
+	local in=${INFILE:-$BATS_TEST_TMPDIR/.in}
+	[ -n "${INFILE:-}" ] || printf '%s' "${IN-}" >"$in"
+	status=0
+	"$@" <"$in" >"$BATS_TEST_TMPDIR/.out" 2>"$BATS_TEST_TMPDIR/.err" || status=$?
+}
+
+# show FILE: a file's first lines with control and high bytes made visible.
+show() {
+	head -c 2000 "$1" | cat -A | head -n 20
+}
+
+# fail_with LINE...: prints LINE... and what the last command wrote, fails.
+fail_with() {
+	{
+		printf '%s\n' "$@"
+		echo "--- exit status: ${status-}"
+		echo "--- stdout:"
+		show "$BATS_TEST_TMPDIR/.out"
+		echo "--- stderr:"
+		show "$BATS_TEST_TMPDIR/.err"
+	} >&2
+	return 1
+}
+
+assert_status() {
+	[ "$status" -eq "$1" ] || fail_with "expected exit status $1, got $status"
+}
+
+# assert_out TEXT: stdout is exactly the bytes of TEXT.
+assert_out() {
+	printf '%s' "$1" >"$BATS_TEST_TMPDIR/.want"
+	assert_out_file "$BATS_TEST_TMPDIR/.want"
+}
+
+# assert_out_file FILE: stdout is byte-identical to FILE.
+assert_out_file() {
+	cmp -s "$1" "$BATS_TEST_TMPDIR/.out" ||
+		fail_with "stdout differs from the expected bytes:" \
+			"$(cmp "$1" "$BATS_TEST_TMPDIR/.out" 2>&1)" \
+			"--- expected:" "$(show "$1")"
+}
+
+# assert_err TEXT: stderr is exactly TEXT plus a newline (TEXT may hold
+# several lines); an empty TEXT means stderr must be empty.
+assert_err() {
+	if [ -z "$1" ]; then
+		[ ! -s "$BATS_TEST_TMPDIR/.err" ] || fail_with "expected empty stderr"
+		return
+	fi
+	printf '%s\n' "$1" >"$BATS_TEST_TMPDIR/.want_err"
+	cmp -s "$BATS_TEST_TMPDIR/.want_err" "$BATS_TEST_TMPDIR/.err" ||
+		fail_with "stderr differs; expected:" "$1"
+}
+
+# assert_err_msg TEXT PROG: stderr is the line TEXT, optionally followed
+# by PROG's usage line (the spec leaves open whether a bad option argument
+# is followed by the usage line).
+assert_err_msg() {
+	printf '%s\n' "$1" >"$BATS_TEST_TMPDIR/.want_err"
+	printf '%s\n%s\n' "$1" "$(usage_of "$2")" >"$BATS_TEST_TMPDIR/.want_err2"
+	cmp -s "$BATS_TEST_TMPDIR/.want_err" "$BATS_TEST_TMPDIR/.err" ||
+		cmp -s "$BATS_TEST_TMPDIR/.want_err2" "$BATS_TEST_TMPDIR/.err" ||
+		fail_with "stderr differs; expected (then optionally the usage line):" "$1"
+}
+
+# assert_err_match ERE: stderr is one line matching ERE, optionally followed
+# by the usage line of the program named at its start.
+assert_err_match() {
+	local n first prog
+	n=$(wc -l <"$BATS_TEST_TMPDIR/.err")
+	first=$(head -n 1 "$BATS_TEST_TMPDIR/.err")
+	prog=${first%%:*}
+	[[ $first =~ $1 ]] || fail_with "first stderr line does not match: $1"
+	[ "$n" -eq 1 ] ||
+		{ [ "$n" -eq 2 ] && [ "$(sed -n 2p "$BATS_TEST_TMPDIR/.err")" = "$(usage_of "$prog")" ]; } ||
+		fail_with "stderr has more than the message and the usage line"
+}
+
+# assert_usage_err PROG: stderr ends with PROG's usage line (after at most
+# one message line) and stdout is empty; status 2.
+assert_usage_err() {
+	assert_status 2
+	assert_out ""
+	local n
+	n=$(wc -l <"$BATS_TEST_TMPDIR/.err")
+	[ "$n" -ge 1 ] && [ "$n" -le 2 ] &&
+		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/.err")" = "$(usage_of "$1")" ] ||
+		fail_with "expected at most one message line, then: $(usage_of "$1")"
+}
+
+# check STATUS EXPECTED CMD...: CMD, with $IN on stdin, exits STATUS,
+# writes exactly EXPECTED on stdout and nothing on stderr.
+check() {
+	local want_status=$1 want_out=$2
+	shift 2
+	capture "$@"
+	assert_status "$want_status"
+	assert_out "$want_out"
+	assert_err ""
+}
+
+# check_err STATUS STDERR CMD...: CMD, with $IN on stdin, exits STATUS,
+# writes exactly the line(s) STDERR on stderr and nothing on stdout.
+check_err() {
+	local want_status=$1 want_err=$2
+	shift 2
+	capture "$@"
+	assert_status "$want_status"
+	assert_err "$want_err"
+	assert_out ""
+}
+
+# check_usage PROG MESSAGE ARG...: PROG ARG... exits 2, writes nothing on
+# stdout, and on stderr exactly MESSAGE then the usage line (no MESSAGE
+# line if MESSAGE is empty).
+check_usage() {
+	local prog=$1 msg=$2
+	shift 2
+	if [ -n "$msg" ]; then
+		check_err 2 "$msg"$'\n'"$(usage_of "$prog")" "$prog" "$@"
+	else
+		check_err 2 "$(usage_of "$prog")" "$prog" "$@"
+	fi
+}
+
+# check_bad_arg PROG MESSAGE ARG...: PROG ARG... exits 2 with the line
+# MESSAGE (optionally followed by the usage line) and no stdout.
+check_bad_arg() {
+	local prog=$1 msg=$2
+	shift 2
+	capture "$prog" "$@"
+	assert_status 2
+	assert_out ""
+	assert_err_msg "$msg" "$prog"
+}
+
+# check_file ORACLE CMD...: CMD exits 0, stdout byte-identical to the file
+# ORACLE, stderr empty.
+check_file() {
+	local oracle=$1
+	shift
+	capture "$@"
+	assert_status 0
+	assert_out_file "$oracle"
+	assert_err ""
+}
+
+# same_results A B: files A and B have the same lines with the same number
+# of TAB-separated fields; the first field (the key) and every field that is
+# not a number in both files must be equal bytes; numbers must agree to 1e-9
+# relative or 1e-12 absolute. Prints the first differences.
+same_results() {
+	awk -F'\t' -v other="$2" '
+	function isnum(s) {
+		return s ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/
+	}
+	function abs(x) { return x < 0 ? -x : x }
+	function diff(msg) {
+		printf "line %d: %s\n  %s: %s\n  %s: %s\n", FNR, msg, FILENAME, $0, other, o
+		if (++bad >= 5) exit 1
+	}
+	{
+		if ((getline o < other) <= 0) { o = "(end of file)"; diff("extra line"); exit 1 }
+		n = split(o, f, "\t")
+		if (n != NF) { diff("field count " NF " vs " n); next }
+		for (i = 1; i <= NF; i++) {
+			a = $i ""; b = f[i] ""
+			if (a == b) continue
+			if (i > 1 && isnum(a) && isnum(b)) {
+				d = abs(a - b); m = abs(a) > abs(b) ? abs(a) : abs(b)
+				if (d <= 1e-12 || d <= 1e-9 * m) continue
+			}
+			diff("field " i " differs"); break
+		}
+	}
+	END {
+		if (bad) exit 1
+		if ((getline o < other) > 0) { printf "%s has more lines: %s\n", other, o; exit 1 }
+	}' "$1"
+}
+
+# check_results ORACLE CMD...: CMD exits 0 with empty stderr and its stdout
+# agrees with the file ORACLE in the sense of same_results.
+check_results() {
+	local oracle=$1
+	shift
+	capture "$@"
+	assert_status 0
+	assert_err ""
+	[ -s "$oracle" ] || fail_with "oracle output $oracle is empty"
+	same_results "$BATS_TEST_TMPDIR/.out" "$oracle" >&2 ||
+		fail_with "results differ from the oracle ($*)"
+}
+
+# gen_text SEED LINES [WS]: deterministic random text of LINES lines:
+# printable ASCII words (a Zipf-like vocabulary, so words repeat, plus
+# punctuation), separated by runs of the whitespace bytes in WS (default
+# space and TAB), sometimes leading or trailing; some empty lines.
+gen_text() {
+	awk -v seed="$1" -v n="$2" -v ws="${3:- $TAB}" 'BEGIN {
+		srand(seed)
+		split("a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 . , ; : ! ? - _ ( ) \" '\'' / * & # @ [ ] { } < > = + ~ ^ | $ %", ch, " ")
+		nch = 0; for (x in ch) nch++
+		nw = length(ws)
+		for (v = 1; v <= 3000; v++) {
+			len = 1 + int(rand() * rand() * 12)
+			w = ""
+			for (j = 0; j < len; j++) {
+				if (rand() < 0.85) w = w sprintf("%c", 97 + int(rand() * 26))
+				else w = w ch[1 + int(rand() * nch)]
+			}
+			vocab[v] = w
+		}
+		for (l = 0; l < n; l++) {
+			if (rand() < 0.05) { print ""; continue }
+			k = int(rand() * rand() * 25)
+			line = ""
+			if (rand() < 0.1) line = substr(ws, 1 + int(rand() * nw), 1)
+			for (j = 0; j < k; j++) {
+				if (j > 0) {
+					sep = substr(ws, 1 + int(rand() * nw), 1)
+					if (rand() < 0.1) sep = sep substr(ws, 1 + int(rand() * nw), 1) " "
+					line = line sep
+				}
+				line = line vocab[1 + int(rand() * rand() * 3000)]
+			}
+			if (rand() < 0.1) line = line substr(ws, 1 + int(rand() * nw), 1)
+			print line
+		}
+	}'
+}
+
+# gen_records SEED LINES: deterministic records for sorting: keys from a
+# small nasty set (empty, prefixes of each other, high bytes \x80-\xff,
+# spaces) and random ones, many duplicates; values hold the line number so
+# stability is visible, sometimes extra TABs; some lines have no TAB.
+gen_records() {
+	awk -v seed="$1" -v n="$2" 'BEGIN {
+		srand(seed)
+		nk = split("|a|ab|abc|abd|b|B|a b|a\tb|zz|\200|\377|\377a|a\200|a\377|\200\200|~|0|00|1|10|9", fixed, "|")
+		# split drops nothing here, but "a\tb" is not a usable key: replace it.
+		fixed[9] = "a-b"
+		for (i = 0; i < n; i++) {
+			r = rand()
+			if (r < 0.5) key = fixed[1 + int(rand() * nk)]
+			else {
+				key = ""; len = int(rand() * 6)
+				for (j = 0; j < len; j++) {
+					c = rand() < 0.2 ? 128 + int(rand() * 128) : 32 + int(rand() * 95)
+					key = key sprintf("%c", c)
+				}
+			}
+			if (rand() < 0.1) { print key; continue }
+			val = "v" i
+			if (rand() < 0.2) val = val "\t" int(rand() * 100)
+			if (rand() < 0.1) val = val "\t"
+			print key "\t" val
+		}
+	}'
+}
+
+# gen_numbers SEED KEYS: sorted numeric records `KEY<TAB>INT<TAB>DEC<TAB>MIX`
+# with KEYS keys; group sizes 1, 2 and larger (up to ~60); integers and
+# decimals, negative values, repeated values (for mode), some exponents.
+gen_numbers() {
+	awk -v seed="$1" -v n="$2" 'BEGIN {
+		srand(seed)
+		for (k = 0; k < n; k++) {
+			key = sprintf("k%04d", k)
+			m = k % 7
+			size = m == 0 ? 1 : m == 1 ? 2 : m == 2 ? 3 : 4 + int(rand() * rand() * 60)
+			for (i = 0; i < size; i++) {
+				a = int(rand() * 2001) - 1000
+				if (rand() < 0.3) a = int(rand() * 10) - 5
+				b = sprintf("%.3f", (rand() - 0.5) * 2000)
+				if (rand() < 0.2) b = sprintf("%.1f", int(rand() * 8) / 2 - 1)
+				r = rand()
+				if (r < 0.1) c = sprintf("%de%d", int(rand() * 20) - 10, int(rand() * 5))
+				else if (r < 0.2) c = sprintf("%.6g", rand() * 1e-6)
+				else if (r < 0.3) c = sprintf("%.0f", int(rand() * 1e12) - 5e11)
+				else c = sprintf("%.2f", (rand() - 0.3) * 100)
+				print key "\t" a "\t" b "\t" c
+			}
+		}
+	}'
+}
+
+# shuffle_lines SEED: the lines of stdin in a deterministic random order.
+shuffle_lines() {
+	awk -v seed="$1" 'BEGIN { srand(seed) } { printf "%.12f\t%s\n", rand(), $0 }' |
+		sort -t "$TAB" -k1,1 -s | cut -f 2-
+}
+
+# sort_by_key [ARG...]: the reference sort for records (mr-shuffle's oracle).
+sort_by_key() {
+	LC_ALL=C sort -t "$TAB" -k1,1 -s "$@"
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# mr-split: turning raw text into CHUNK<TAB>LINE records. The chunk rules
+# (-n, -b, -F) are checked against an awk reimplementation on generated
+# text; options and error paths against exact literals from the spec.
+
+load helper
+
+# split_oracle MODE COUNT PERFILE FILE...: the chunking rule in awk. MODE is
+# n (a chunk every COUNT lines) or b (a chunk ends with the line that brings
+# its bytes, terminator included, to COUNT or more). PERFILE=1 is -F.
+split_oracle() {
+	local mode=$1 count=$2 perfile=$3
+	shift 3
+	awk -v mode="$mode" -v count="$count" -v perfile="$perfile" '
+	FNR == 1 && perfile && used > 0 { chunk++; used = 0 }
+	{
+		print (perfile ? FILENAME ":" : "") (chunk + 0) "\t" $0
+		used += mode == "n" ? 1 : length($0) + 1
+		if (used >= count) { chunk++; used = 0 }
+	}' "$@"
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+}
+
+@test "each line becomes a record of chunk 0 by default" {
+	IN=$'one\ntwo words\n\nlast\n'
+	check 0 $'0\tone\n0\ttwo words\n0\t\n0\tlast\n' mr-split
+}
+
+@test "empty input gives no output and exit 0" {
+	IN=''
+	check 0 '' mr-split
+	check 0 '' mr-split -n 1
+	check 0 '' mr-split -F -b 1
+}
+
+@test "an empty line is the record N<TAB>" {
+	IN=$'\n\n\n'
+	check 0 $'0\t\n1\t\n2\t\n' mr-split -n 1
+}
+
+@test "a last line without newline is a terminated record" {
+	IN=$'a\nb'
+	check 0 $'0\ta\n1\tb\n' mr-split -n 1
+}
+
+@test "TABs and CR in a line stay in the value" {
+	IN=$'k\tv\tw\r\nx\r\n'
+	check 0 $'0\tk\tv\tw\r\n0\tx\r\n' mr-split
+}
+
+@test "-n 2 starts a new chunk every 2 lines" {
+	IN=$'a\nb\nc\nd\ne\n'
+	check 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split -n 2
+	check 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split --lines 2
+	check 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split --lines=2
+}
+
+@test "-b ends a chunk after the line reaching SIZE bytes, newline included" {
+	# "ab\n" is 3 bytes: reaches 3 exactly; "c\n" 2 + "d\n" 2 = 4 >= 3.
+	IN=$'ab\nc\nd\ne\n'
+	check 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split -b 3
+	check 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split --bytes 3
+	check 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split --bytes=3
+}
+
+@test "-b never cuts a line longer than SIZE and never makes an empty chunk" {
+	IN=$'0123456789\nx\n0123456789abc\n'
+	check 0 $'0\t0123456789\n1\tx\n1\t0123456789abc\n' mr-split -b 4
+}
+
+@test "-b 1 puts every line in its own chunk" {
+	IN=$'a\n\nb\n'
+	check 0 $'0\ta\n1\t\n2\tb\n' mr-split -b 1
+}
+
+@test "-n 1 on generated text matches the awk rule" {
+	gen_text 11 3000 >text
+	split_oracle n 1 0 text >want
+	check_file want mr-split -n 1 text
+}
+
+@test "-n 7 and -n 1000 on generated text match the awk rule" {
+	gen_text 12 20000 >text
+	split_oracle n 7 0 text >want
+	check_file want mr-split -n 7 text
+	split_oracle n 1000 0 text >want
+	check_file want mr-split -n 1000 text
+}
+
+@test "-b 100, -b 4K, -b 1k on generated text match the awk rule" {
+	gen_text 13 20000 >text
+	split_oracle b 100 0 text >want
+	check_file want mr-split -b 100 text
+	split_oracle b 4096 0 text >want
+	check_file want mr-split -b 4K text
+	split_oracle b 1024 0 text >want
+	check_file want mr-split -b 1k text
+}
+
+@test "the default chunk size is 1M" {
+	gen_text 14 130000 >text
+	[ "$(wc -c <text)" -gt 3000000 ]
+	split_oracle b 1048576 0 text >want
+	check_file want mr-split text
+	check_file want mr-split -b 1M text
+	check_file want mr-split -b 1m text
+	check_file want mr-split -b 1048576 text
+}
+
+@test "SIZE suffixes M, G, T are powers of 1024" {
+	# Just over/under a multiple of 1024 shows the factor exactly.
+	awk 'BEGIN { for (i = 0; i < 2048; i++) printf "%01023d\n", i }' >text # 1024-byte lines
+	split_oracle b 1048576 0 text >want
+	check_file want mr-split -b 1M text
+	check_file want mr-split -b 1024K text
+	check_file want mr-split -b 1024k text
+	split_oracle b 1048577 0 text >want
+	check_file want mr-split -b 1048577 text
+	# 1G and 1T: everything in chunk 0
+	split_oracle b 1073741824 0 text >want
+	check_file want mr-split -b 1G text
+	check_file want mr-split -b 1g text
+	check_file want mr-split -b 1T text
+	check_file want mr-split -b 1t text
+}
+
+@test "without -F chunks span files and numbers keep counting (like cat)" {
+	printf 'a1\na2\na3\n' >a
+	printf 'b1\nb2\n' >b
+	IN=$'s1\ns2\ns3\n'
+	check 0 $'0\ta1\n0\ta2\n1\ta3\n1\tb1\n2\tb2\n2\ts1\n3\ts2\n3\ts3\n' mr-split -n 2 a b -
+	check 0 $'0\ta1\n0\ta2\n1\ta3\n1\ts1\n2\ts2\n2\ts3\n3\tb1\n3\tb2\n' mr-split -n 2 a - b
+}
+
+@test "-F keys are FILE:CHUNK, a chunk never spans files, numbers keep counting" {
+	printf 'a1\na2\na3\n' >a
+	printf 'b1\nb2\n' >b
+	IN=$'s1\ns2\ns3\n'
+	check 0 $'a:0\ta1\na:0\ta2\na:1\ta3\nb:2\tb1\nb:2\tb2\n-:3\ts1\n-:3\ts2\n-:4\ts3\n' mr-split -F -n 2 a b -
+	check 0 $'a:0\ta1\na:0\ta2\na:1\ta3\nb:2\tb1\nb:2\tb2\n-:3\ts1\n-:3\ts2\n-:4\ts3\n' mr-split --filename -n 2 a b -
+}
+
+@test "-F names stdin - when there are no operands" {
+	IN=$'x\ny\n'
+	check 0 $'-:0\tx\n-:0\ty\n' mr-split -F
+}
+
+@test "-F uses each file name as given on the command line" {
+	mkdir sub
+	printf 'x\n' >sub/f
+	check 0 $'sub/f:0\tx\n./sub/f:1\tx\n' mr-split -F sub/f ./sub/f
+}
+
+@test "-F -n and -F -b on several generated files and stdin match the awk rule" {
+	gen_text 21 3000 >f1
+	gen_text 22 1 >f2
+	gen_text 23 5000 >f3
+	gen_text 24 2000 >f4
+	split_oracle n 100 1 f1 f2 - f3 <f4 >want
+	INFILE=f4 check_file want mr-split -F -n 100 f1 f2 - f3
+	split_oracle b 2000 1 f1 f2 - f3 <f4 >want
+	INFILE=f4 check_file want mr-split -F -b 2000 f1 f2 - f3
+	split_oracle b 1 1 f3 f1 - <f4 >want
+	INFILE=f4 check_file want mr-split -F -b 1 f3 f1 -
+}
+
+@test "without -F several generated files are split as their concatenation" {
+	gen_text 31 3000 >f1
+	gen_text 32 5000 >f2
+	gen_text 33 2000 >f3
+	cat f1 f2 f3 >all
+	split_oracle b 2000 0 all >want
+	INFILE=f2 check_file want mr-split -b 2000 f1 - f3
+	split_oracle n 333 0 all >want
+	check_file want mr-split -n 333 f1 f2 f3
+}
+
+@test "-z reads and writes NUL-terminated records; LF is data" {
+	printf 'a|b\nc||d' | tr '|' '\0' >in
+	printf '0\ta|0\tb\nc|1\t|1\td|' | tr '|' '\0' >want
+	INFILE=in check_file want mr-split -z -n 2
+	INFILE=in check_file want mr-split --null -n 2
+}
+
+@test "-z -b counts the NUL terminator" {
+	printf 'ab|c|d|' | tr '|' '\0' >in
+	printf '0\tab|1\tc|1\td|' | tr '|' '\0' >want
+	INFILE=in check_file want mr-split -z -b 3
+}
+
+@test "NUL bytes inside a line are data without -z" {
+	printf 'a\0b\nc\n' >in
+	printf '0\ta\0b\n1\tc\n' >want
+	INFILE=in check_file want mr-split -n 1
+}
+
+@test "high bytes and UTF-8 pass through unchanged" {
+	printf '\xff\x80 caf\xc3\xa9\n\xc2\xbfQu\xc3\xa9?\n' >in
+	printf '0\t\xff\x80 caf\xc3\xa9\n0\t\xc2\xbfQu\xc3\xa9?\n' >want
+	INFILE=in check_file want mr-split
+}
+
+@test "-n and -b together is a usage error" {
+	check_usage mr-split 'mr-split: -n and -b are mutually exclusive' -n 2 -b 10
+	check_usage mr-split 'mr-split: -n and -b are mutually exclusive' -b 10 -n 2
+}
+
+@test "bad line counts: 0, -1, abc, 1X, too large" {
+	check_bad_arg mr-split "mr-split: invalid line count '0': too small" -n 0
+	check_bad_arg mr-split "mr-split: invalid line count '-1': too small" -n -1
+	check_bad_arg mr-split "mr-split: invalid line count 'abc': invalid" -n abc
+	check_bad_arg mr-split "mr-split: invalid line count '1X': invalid" -n 1X
+	check_bad_arg mr-split "mr-split: invalid line count '': invalid" -n ''
+	check_bad_arg mr-split "mr-split: invalid line count '99999999999999999999': too large" -n 99999999999999999999
+}
+
+@test "bad sizes: 0, -1, abc, 1X, too large" {
+	local w="[a-z][a-z ]*"
+	capture mr-split -b 0
+	assert_status 2
+	assert_out ""
+	assert_err_match "^mr-split: invalid $w '0': too small\$"
+	capture mr-split -b -1
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w '-1': (too small|invalid)\$"
+	capture mr-split -b abc
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w 'abc': invalid\$"
+	capture mr-split -b 1X
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w '1X': invalid\$"
+	capture mr-split -b 1KK
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w '1KK': invalid\$"
+	capture mr-split -b K
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w 'K': invalid\$"
+	capture mr-split -b 99999999999999999999
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w '99999999999999999999': too large\$"
+	capture mr-split -b 99999999999T
+	assert_status 2
+	assert_err_match "^mr-split: invalid $w '99999999999T': too large\$"
+}
+
+@test "a missing option argument is a usage error" {
+	check_usage mr-split "mr-split: option requires an argument -- 'n'" -n
+	check_usage mr-split "mr-split: option requires an argument -- 'b'" -b
+	check_usage mr-split "mr-split: option '--lines' requires an argument" --lines
+}
+
+@test "a file that cannot be opened stops the program there with exit 1" {
+	printf 'a\n' >good
+	capture mr-split -n 1 good nosuch good
+	assert_status 1
+	assert_err "mr-split: cannot open 'nosuch': No such file or directory"
+	assert_out $'0\ta\n'
+}
+
+@test "a directory operand is a read error" {
+	mkdir somedir
+	check_err 1 "mr-split: cannot read 'somedir': Is a directory" mr-split somedir
+}
