@@ -1,0 +1,824 @@
+/*
+ * mr-par: run a filter once per chunk of records, N at a time. Runs of
+ * equal keys are never split; each chunk's output is emitted whole after
+ * its instance exits 0; a failed instance's chunk is retried on a fresh
+ * one. One poll(2) loop reads the input, feeds and drains every instance
+ * and reaps them through a signalfd.
+ */
+#include <bsd/stdlib.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "child.h"
+#include "cli.h"
+#include "out.h"
+#include "spill.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static const char synopsis[] =
+    "mr-par [-kz] [-j N] [-b SIZE] [--retries N] [--keep-going]\n"
+    "              [--failed FILE] [--joblog FILE] [--progress] [-T DIR]\n"
+    "              COMMAND [ARG...]";
+static const char options[] =
+    "  -b, --block=SIZE       runs of equal keys are coalesced into chunks of\n"
+    "                         at least SIZE bytes (default 4M; 1: a chunk per run)\n"
+    "      --failed=FILE      write the records of chunks that failed to FILE\n"
+    "  -j, --jobs=N           run N instances at a time (default: online CPUs)\n"
+    "      --joblog=FILE      one line per attempt: chunk, attempt, start, time,\n"
+    "                         bytes in, bytes out, exit status, signal\n"
+    "  -k, --keep-order       emit outputs in input order\n"
+    "      --keep-going       go on after a chunk failed for good; exit 1 at the end\n"
+    "      --progress         report progress on stderr\n"
+    "      --retries=N        retry a failed chunk N times (default 2)\n"
+    "  -T, --temporary-directory=DIR  spill files go to DIR\n"
+    "  -z, --null             records end with NUL, not newline\n"
+    "  -h, --help             show this help\n"
+    "      --version          show the version\n";
+
+enum { OPT_FAILED = 256, OPT_JOBLOG, OPT_KEEPGOING, OPT_PROGRESS, OPT_RETRIES };
+
+static const struct option longopts[] = {
+	{ "block",	required_argument,	NULL, 'b' },
+	{ "failed",	required_argument,	NULL, OPT_FAILED },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "jobs",	required_argument,	NULL, 'j' },
+	{ "joblog",	required_argument,	NULL, OPT_JOBLOG },
+	{ "keep-going",	no_argument,		NULL, OPT_KEEPGOING },
+	{ "keep-order",	no_argument,		NULL, 'k' },
+	{ "null",	no_argument,		NULL, 'z' },
+	{ "progress",	no_argument,		NULL, OPT_PROGRESS },
+	{ "retries",	required_argument,	NULL, OPT_RETRIES },
+	{ "temporary-directory", required_argument, NULL, 'T' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+#define READSZ		(256 * 1024)
+#define FEEDSZ		(1024 * 1024)
+#define TICK_TTY	200	/* ms between progress redraws on a terminal */
+#define TICK_LOG	5000	/* ms between progress lines otherwise */
+
+struct chunk {
+	unsigned long long	 no;
+	unsigned long long	 rec0, nrec;	/* first record (1-based), count */
+	int			 attempt;	/* attempts started */
+	struct store		 in;
+	struct chunk		*next;
+};
+
+/* A running instance, or a finished output waiting for its turn (-k). */
+struct slot {
+	struct chunk		*c;
+	struct child		 ch;
+	unsigned long long	 fed;
+	struct store		 out;
+	unsigned long long	 nout;		/* records out */
+	double			 start;
+	int			 busy, waiting, failed;
+	char			*scratch;
+};
+
+static char		 delim = '\n';
+static int		 njobs, kflag, keepgoing, progress, retries = 2;
+static size_t		 block = 4 * 1024 * 1024;
+static const char	*tmpdir;
+static char		*cmdline;		/* COMMAND ARG... for messages */
+static char	       **cmdargv;
+static FILE		*joblog;
+static int		 failfd = -1;
+static const char	*failname;
+
+static struct slot	*slots;		/* 2*njobs: running and waiting */
+static int		 nslots;
+static struct chunk	*ready, **readytail = &ready;
+static struct chunk	*building;
+static struct buf	 inbuf, lastkey;
+static size_t		 inpos;
+static int		 ineof, stopping, anyfailed, sigfd;
+static unsigned long long nchunks, nrecords, nready, ndone, nemitted;
+static unsigned long long bytesin, bytesout, recsout, insize;
+static double		 t0;
+static int		 istty;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+kill_all(int sig)
+{
+	int i;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].busy)
+			child_kill(&slots[i].ch, sig);
+}
+
+/* On any exit through err(): no instance outlives mr-par. */
+static void
+cleanup(void)
+{
+	int i;
+
+	kill_all(SIGKILL);
+	for (i = 0; i < nslots; i++)
+		if (slots[i].busy && !slots[i].ch.reaped)
+			waitpid(slots[i].ch.pid, NULL, 0);
+}
+
+/* Memory for one chunk's input, or one instance's output, before disk. */
+static size_t
+memlimit(void)
+{
+	return block < 256 * 1024 ? 1024 * 1024 : 4 * block;
+}
+
+static void
+push_ready(struct chunk *c, int front)
+{
+	c->next = NULL;
+	if (front) {
+		c->next = ready;
+		ready = c;
+		if (readytail == &ready)
+			readytail = &c->next;
+	} else {
+		*readytail = c;
+		readytail = &c->next;
+	}
+	nready++;
+}
+
+static struct chunk *
+pop_ready(void)
+{
+	struct chunk *c = ready;
+
+	if ((ready = c->next) == NULL)
+		readytail = &ready;
+	nready--;
+	return c;
+}
+
+/* Chunks are recycled, so their memory is allocated and faulted in once. */
+static struct chunk *spare;
+
+static struct chunk *
+new_chunk(void)
+{
+	struct chunk *c = spare;
+
+	if (c != NULL)
+		spare = c->next;
+	else {
+		c = xcalloc(1, sizeof(*c));
+		store_init(&c->in, memlimit(), tmpdir);
+	}
+	c->no = nchunks++;
+	c->rec0 = nrecords + 1;
+	c->nrec = 0;
+	c->attempt = 0;
+	c->next = NULL;
+	return c;
+}
+
+static void
+free_chunk(struct chunk *c)
+{
+	store_reset(&c->in);
+	c->next = spare;
+	spare = c;
+}
+
+static void
+close_building(void)
+{
+	if (building != NULL) {
+		push_ready(building, 0);
+		building = NULL;
+	}
+}
+
+static void
+add_record(const char *line, size_t len)
+{
+	const char *tab = memchr(line, '\t', len);
+	size_t klen = tab ? (size_t)(tab - line) : len;
+	int same = klen == lastkey.len && memcmp(line, lastkey.p, klen) == 0;
+
+	if (building != NULL && !same && building->in.len >= block)
+		close_building();
+	if (building == NULL)
+		building = new_chunk();
+	store_add(&building->in, line, len);
+	store_add(&building->in, &delim, 1);
+	building->nrec++;
+	nrecords++;
+	if (!same) {
+		buf_clear(&lastkey);
+		buf_add(&lastkey, line, klen);
+	}
+}
+
+static void
+write_fd(int fd, const char *p, size_t n, const char *name)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "cannot write '%s'", name);
+		}
+		p += w;
+		n -= w;
+	}
+}
+
+/* With --failed: the records of a chunk that produced no output. */
+static void
+save_failed(struct store *s)
+{
+	char *scratch;
+	const char *p;
+	unsigned long long off = 0;
+	size_t n;
+
+	if (failfd == -1)
+		return;
+	scratch = xmalloc(FEEDSZ);
+	while ((n = store_get(s, off, &p, scratch, FEEDSZ)) > 0) {
+		write_fd(failfd, p, n, failname);
+		off += n;
+	}
+	free(scratch);
+}
+
+/* One read of stdin (poll said it would not block), split into records. */
+static void
+read_input(void)
+{
+	char *nl;
+	ssize_t n;
+
+	if (inbuf.cap - inbuf.len < READSZ) {
+		memmove(inbuf.p, inbuf.p + inpos, inbuf.len - inpos);
+		inbuf.len -= inpos;
+		inpos = 0;
+		buf_grow(&inbuf, READSZ);
+	}
+	n = read(0, inbuf.p + inbuf.len, inbuf.cap - inbuf.len);
+	if (n == -1) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		err(1, "cannot read 'stdin'");
+	}
+	if (stopping) {
+		/* Nothing is lost: what is not run goes to --failed. */
+		if (n > 0)
+			write_fd(failfd, inbuf.p + inbuf.len, n, failname);
+		else
+			ineof = 1;
+		return;
+	}
+	bytesin += n;
+	inbuf.len += n;
+	while ((nl = memchr(inbuf.p + inpos, delim, inbuf.len - inpos)) != NULL) {
+		add_record(inbuf.p + inpos, nl - (inbuf.p + inpos));
+		inpos = nl - inbuf.p + 1;
+	}
+	if (n == 0) {
+		if (inpos < inbuf.len)
+			add_record(inbuf.p + inpos, inbuf.len - inpos);
+		inpos = inbuf.len = 0;
+		ineof = 1;
+		close_building();
+	}
+}
+
+static void
+format_env(char *dst, size_t n, const char *name, unsigned long long v)
+{
+	snprintf(dst, n, "%s=%llu", name, v);
+}
+
+static void
+fail_start(struct chunk *c, int e)
+{
+	cleanup();
+	errno = e;
+	warn("cannot run '%s'", cmdargv[0]);
+	(void)c;
+	exit(e == ENOENT ? 127 : 126);
+}
+
+static void
+start(struct slot *s, struct chunk *c)
+{
+	char envchunk[64], envattempt[64];
+	char *env[] = { envchunk, envattempt, NULL };
+	int e;
+
+	c->attempt++;
+	format_env(envchunk, sizeof(envchunk), "MR_CHUNK", c->no);
+	format_env(envattempt, sizeof(envattempt), "MR_ATTEMPT", c->attempt);
+	s->c = c;
+	s->fed = 0;
+	s->nout = 0;
+	s->busy = 1;
+	s->start = now();
+	if (s->out.limit == 0)
+		store_init(&s->out, memlimit(), tmpdir);
+	if ((e = child_start(&s->ch, cmdargv, env)) != 0)
+		fail_start(c, e);
+	if (c->in.len == 0)
+		child_close_in(&s->ch);
+}
+
+static struct slot *
+free_slot(void)
+{
+	int i;
+
+	for (i = 0; i < nslots; i++)
+		if (!slots[i].busy && !slots[i].waiting)
+			return &slots[i];
+	return NULL;
+}
+
+static int
+running(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < nslots; i++)
+		n += slots[i].busy;
+	return n;
+}
+
+static void
+start_ready(void)
+{
+	struct slot *s;
+
+	while (ready != NULL && !stopping && running() < njobs &&
+	    (s = free_slot()) != NULL)
+		start(s, pop_ready());
+}
+
+static void
+emit_store(struct slot *s)
+{
+	const char *p;
+	unsigned long long off = 0;
+	size_t n;
+
+	if (s->scratch == NULL && s->out.ondisk)
+		s->scratch = xmalloc(FEEDSZ);
+	while ((n = store_get(&s->out, off, &p, s->scratch, FEEDSZ)) > 0) {
+		out_add(&out, p, n);
+		off += n;
+	}
+	bytesout += s->out.len;
+	recsout += s->nout;
+}
+
+static void
+release(struct slot *s)
+{
+	free_chunk(s->c);
+	s->c = NULL;
+	s->busy = s->waiting = s->failed = 0;
+	store_reset(&s->out);
+}
+
+/* With -k: emit waiting outputs that are next in input order. */
+static void
+emit_in_order(void)
+{
+	int i, found;
+
+	do {
+		found = 0;
+		for (i = 0; i < nslots; i++) {
+			struct slot *s = &slots[i];
+			if (!s->waiting || s->c->no != nemitted)
+				continue;
+			if (!s->failed)
+				emit_store(s);
+			nemitted++;
+			release(s);
+			found = 1;
+		}
+	} while (found);
+}
+
+/*
+ * After a stop, chunks that were never run leave gaps in the order: emit
+ * what is still waiting, lowest chunk first.
+ */
+static void
+emit_rest(void)
+{
+	struct slot *min;
+	int i;
+
+	do {
+		min = NULL;
+		for (i = 0; i < nslots; i++)
+			if (slots[i].waiting &&
+			    (min == NULL || slots[i].c->no < min->c->no))
+				min = &slots[i];
+		if (min != NULL) {
+			nemitted = min->c->no;
+			emit_in_order();
+		}
+	} while (min != NULL);
+}
+
+static void
+describe(int status, char *buf, size_t n)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, n, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, n, "exited with status %d", WEXITSTATUS(status));
+}
+
+static void
+log_attempt(struct slot *s)
+{
+	int st = s->ch.status;
+
+	if (joblog == NULL)
+		return;
+	fprintf(joblog, "%llu\t%d\t%.3f\t%.3f\t%llu\t%llu\t%d\t%d\n",
+	    s->c->no, s->c->attempt, s->start, now() - s->start, s->c->in.len,
+	    s->out.len, child_exitcode(st), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	fflush(joblog);
+}
+
+static void
+finish(struct slot *s)
+{
+	struct chunk *c = s->c;
+	char why[64];
+	int st = s->ch.status;
+
+	log_attempt(s);
+	s->busy = 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		ndone++;
+		if (!kflag) {
+			emit_store(s);
+			release(s);
+		} else {
+			s->waiting = 1;
+			emit_in_order();
+		}
+		return;
+	}
+	store_reset(&s->out);
+	if (c->attempt <= retries && !stopping) {
+		s->c = NULL;
+		push_ready(c, 1);
+		return;
+	}
+	describe(st, why, sizeof(why));
+	warnx("chunk %llu (records %llu-%llu): '%s' %s after %d attempt%s",
+	    c->no, c->rec0, c->rec0 + c->nrec - 1, cmdline, why, c->attempt,
+	    c->attempt == 1 ? "" : "s");
+	anyfailed = 1;
+	save_failed(&c->in);
+	if (!keepgoing && !stopping) {
+		stopping = 1;
+		/* The chunks not run yet and the unread input go to --failed. */
+		while (ready != NULL) {
+			struct chunk *r = pop_ready();
+			save_failed(&r->in);
+			free_chunk(r);
+		}
+		if (building != NULL) {
+			save_failed(&building->in);
+			free_chunk(building);
+			building = NULL;
+		}
+		if (failfd == -1)
+			ineof = 1;
+		else if (inpos < inbuf.len)
+			write_fd(failfd, inbuf.p + inpos, inbuf.len - inpos,
+			    failname);
+		inpos = inbuf.len = 0;
+	}
+	if (kflag) {
+		s->waiting = s->failed = 1;
+		emit_in_order();
+	} else
+		release(s);
+}
+
+static void
+feed(struct slot *s)
+{
+	const char *p;
+	size_t n;
+	ssize_t w;
+
+	if (s->scratch == NULL && s->c->in.ondisk)
+		s->scratch = xmalloc(FEEDSZ);
+	while ((n = store_get(&s->c->in, s->fed, &p, s->scratch, FEEDSZ)) > 0) {
+		if ((w = write(s->ch.in, p, n)) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			/* EPIPE: it stopped reading; its status decides. */
+			break;
+		}
+		s->fed += w;
+	}
+	child_close_in(&s->ch);
+}
+
+static void
+drain(struct slot *s)
+{
+	char buf[FEEDSZ], *p;
+	ssize_t n;
+
+	for (;;) {
+		if ((n = read(s->ch.out, buf, sizeof(buf))) == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			err(1, "cannot read the output of '%s'", cmdline);
+		}
+		if (n == 0) {
+			child_close_out(&s->ch);
+			return;
+		}
+		store_add(&s->out, buf, n);
+		if (progress)
+			for (p = buf; (p = memchr(p, delim, buf + n - p)) != NULL; p++)
+				s->nout++;
+	}
+}
+
+static void
+reap(void)
+{
+	pid_t pid;
+	int st, i;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		for (i = 0; i < nslots; i++)
+			if (slots[i].busy && slots[i].ch.pid == pid) {
+				slots[i].ch.reaped = 1;
+				slots[i].ch.status = st;
+			}
+}
+
+static void
+show_progress(int final)
+{
+	double el = now() - t0, rate = el > 0 ? bytesin / el / 1048576 : 0;
+	char eta[64] = "";
+
+	if (insize > 0 && bytesin > 0) {
+		double f = (double)bytesin / insize;
+		snprintf(eta, sizeof(eta), "; %.0f%% ETA %.0fs", f * 100,
+		    f < 1 ? el * (1 - f) / f : 0.0);
+	}
+	fprintf(stderr, "%smr-par: chunks %llu done, %d running, %llu read; "
+	    "records %llu in, %llu out; %.1f MiB in, %.1f MiB out; "
+	    "%.1f MiB/s%s%s", istty ? "\r" : "", ndone, running(), nchunks,
+	    nrecords, recsout, bytesin / 1048576.0, bytesout / 1048576.0, rate,
+	    eta, istty ? (final ? "\033[K\n" : "\033[K") : "\n");
+}
+
+static void
+on_signal(void)
+{
+	struct signalfd_siginfo si;
+	sigset_t set;
+
+	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			reap();
+			continue;
+		}
+		kill_all(SIGTERM);
+		kill_all(SIGCONT);
+		cleanup();
+		if (progress && istty)
+			fputc('\n', stderr);
+		signal(si.ssi_signo, SIG_DFL);
+		sigemptyset(&set);
+		sigprocmask(SIG_SETMASK, &set, NULL);
+		raise(si.ssi_signo);
+		_exit(128 + si.ssi_signo);
+	}
+}
+
+static void
+loop(void)
+{
+	struct pollfd *pfd = xcalloc(2 * nslots + 2, sizeof(*pfd));
+	struct slot **who = xcalloc(2 * nslots + 2, sizeof(*who));
+	double lastshow = now();
+	int n, i, tick = istty ? TICK_TTY : TICK_LOG;
+
+	for (;;) {
+		start_ready();
+		if (ineof && ready == NULL && building == NULL && running() == 0)
+			break;
+		n = 0;
+		pfd[n].fd = sigfd;
+		pfd[n++].events = POLLIN;
+		if (!ineof && (nready == 0 || stopping)) {
+			pfd[n].fd = 0;
+			who[n] = NULL;
+			pfd[n++].events = POLLIN;
+		}
+		for (i = 0; i < nslots; i++) {
+			struct slot *s = &slots[i];
+			if (!s->busy)
+				continue;
+			if (s->ch.in != -1) {
+				who[n] = s;
+				pfd[n].fd = s->ch.in;
+				pfd[n++].events = POLLOUT;
+			}
+			if (s->ch.out != -1) {
+				who[n] = s;
+				pfd[n].fd = s->ch.out;
+				pfd[n++].events = POLLIN;
+			}
+		}
+		if (poll(pfd, n, progress ? tick : -1) == -1 && errno != EINTR)
+			err(1, "poll");
+		for (i = 0; i < n; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pfd[i].fd == sigfd)
+				on_signal();
+			else if (pfd[i].fd == 0)
+				read_input();
+			else if (pfd[i].events == POLLOUT)
+				feed(who[i]);
+			else
+				drain(who[i]);
+		}
+		for (i = 0; i < nslots; i++) {
+			struct slot *s = &slots[i];
+			if (s->busy && s->ch.reaped && s->ch.out == -1) {
+				child_close_in(&s->ch);
+				finish(s);
+			}
+		}
+		if (progress && (now() - lastshow) * 1000 >= tick) {
+			show_progress(0);
+			lastshow = now();
+		}
+	}
+	free(pfd);
+	free(who);
+}
+
+static void
+join_command(char **argv)
+{
+	struct buf b = BUF_INIT;
+
+	for (; *argv != NULL; argv++) {
+		if (b.len > 0)
+			buf_addc(&b, ' ');
+		buf_add(&b, *argv, strlen(*argv));
+	}
+	buf_addc(&b, '\0');
+	cmdline = b.p;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *joblogname = NULL;
+	struct chunk *c;
+	struct stat st;
+	long n;
+	int ch, i;
+
+	cli_init(synopsis, options);
+	while ((ch = getopt_long(argc, argv, "+b:hj:kT:z", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			block = cli_size(optarg, 1, 1LL << 40, "block size");
+			break;
+		case 'h':
+			cli_usage(0);
+		case 'j':
+			njobs = cli_num(optarg, 1, 1024, "job count");
+			break;
+		case 'k':
+			kflag = 1;
+			break;
+		case 'T':
+			tmpdir = optarg;
+			break;
+		case 'V':
+			cli_version();
+		case 'z':
+			delim = '\0';
+			break;
+		case OPT_FAILED:
+			failname = optarg;
+			break;
+		case OPT_JOBLOG:
+			joblogname = optarg;
+			break;
+		case OPT_KEEPGOING:
+			keepgoing = 1;
+			break;
+		case OPT_PROGRESS:
+			progress = 1;
+			break;
+		case OPT_RETRIES:
+			retries = cli_num(optarg, 0, 1000, "retry count");
+			break;
+		default:
+			cli_usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		cli_misuse("no command given");
+	cmdargv = argv;
+	join_command(argv);
+	if (njobs == 0)
+		njobs = (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ? n : 1;
+	tmpdir = spill_dir(tmpdir);
+	if (joblogname != NULL) {
+		if ((joblog = fopen(joblogname, "we")) == NULL)
+			err(1, "cannot open '%s'", joblogname);
+		fputs("chunk\tattempt\tstart\truntime\tbytes_in\tbytes_out\t"
+		    "exit\tsignal\n", joblog);
+	}
+	if (failname != NULL && (failfd = open(failname,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) == -1)
+		err(1, "cannot open '%s'", failname);
+	if (fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+		insize = st.st_size - lseek(0, 0, SEEK_CUR);
+	istty = isatty(2);
+
+	nslots = kflag ? 2 * njobs : njobs;
+	slots = xcalloc(nslots, sizeof(*slots));
+	sigfd = child_setup();
+	atexit(cleanup);
+	out_dying = cleanup;
+	out_stdout();
+	t0 = now();
+	loop();
+	emit_rest();
+	if (progress)
+		show_progress(1);
+	out_close(&out);
+	if (joblog != NULL && fclose(joblog) == EOF)
+		err(1, "cannot write '%s'", joblogname);
+	if (failfd != -1 && close(failfd) == -1)
+		err(1, "cannot write '%s'", failname);
+	for (i = 0; i < nslots; i++) {
+		store_free(&slots[i].out);
+		free(slots[i].scratch);
+	}
+	while ((c = spare) != NULL) {
+		spare = c->next;
+		store_free(&c->in);
+		free(c);
+	}
+	buf_free(&inbuf);
+	buf_free(&lastkey);
+	free(cmdline);
+	free(slots);
+	slots = NULL;
+	nslots = 0;
+	return anyfailed ? 1 : 0;
+}
