@@ -69,3 +69,8 @@ bench-wordcount: all
 	bash bench/wordcount.sh
 
 .PHONY: bench-wordcount
+
+bench-par: all
+	bash bench/par.sh
+
+.PHONY: bench-par

@@ -89,6 +89,7 @@ struct slot {
 	unsigned long long	 nout;		/* records out */
 	double			 start;
 	int			 busy, waiting, failed;
+	char			 last;		/* last byte of its output */
 	char			*scratch;
 };
 
@@ -274,6 +275,32 @@ save_failed(struct store *s)
 	free(scratch);
 }
 
+/*
+ * After a stop, once no instance runs any more (so no failed chunk can be
+ * written in between): what was read but not chunked, and then the rest of
+ * stdin, go to --failed as they are. Nothing is lost.
+ */
+static void
+copy_rest(void)
+{
+	ssize_t n;
+
+	if (inpos < inbuf.len)
+		write_fd(failfd, inbuf.p + inpos, inbuf.len - inpos, failname);
+	inpos = inbuf.len = 0;
+	buf_grow(&inbuf, READSZ);
+	n = read(0, inbuf.p, inbuf.cap);
+	if (n == -1) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		err(1, "cannot read 'stdin'");
+	}
+	if (n == 0)
+		ineof = 1;
+	else
+		write_fd(failfd, inbuf.p, n, failname);
+}
+
 /* One read of stdin (poll said it would not block), split into records. */
 static void
 read_input(void)
@@ -281,6 +308,10 @@ read_input(void)
 	char *nl;
 	ssize_t n;
 
+	if (stopping) {
+		copy_rest();
+		return;
+	}
 	if (inbuf.cap - inbuf.len < READSZ) {
 		memmove(inbuf.p, inbuf.p + inpos, inbuf.len - inpos);
 		inbuf.len -= inpos;
@@ -292,14 +323,6 @@ read_input(void)
 		if (errno == EINTR || errno == EAGAIN)
 			return;
 		err(1, "cannot read 'stdin'");
-	}
-	if (stopping) {
-		/* Nothing is lost: what is not run goes to --failed. */
-		if (n > 0)
-			write_fd(failfd, inbuf.p + inbuf.len, n, failname);
-		else
-			ineof = 1;
-		return;
 	}
 	bytesin += n;
 	inbuf.len += n;
@@ -473,7 +496,7 @@ log_attempt(struct slot *s)
 	if (joblog == NULL)
 		return;
 	fprintf(joblog, "%llu\t%d\t%.3f\t%.3f\t%llu\t%llu\t%d\t%d\n",
-	    s->c->no, s->c->attempt, s->start, now() - s->start, s->c->in.len,
+	    s->c->no, s->c->attempt, s->start, now() - s->start, s->fed,
 	    s->out.len, child_exitcode(st), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	fflush(joblog);
 }
@@ -489,6 +512,11 @@ finish(struct slot *s)
 	s->busy = 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		ndone++;
+		/* A last record without terminator is still a record. */
+		if (s->out.len > 0 && s->last != delim) {
+			store_add(&s->out, &delim, 1);
+			s->nout++;
+		}
 		if (!kflag) {
 			emit_store(s);
 			release(s);
@@ -525,10 +553,6 @@ finish(struct slot *s)
 		}
 		if (failfd == -1)
 			ineof = 1;
-		else if (inpos < inbuf.len)
-			write_fd(failfd, inbuf.p + inpos, inbuf.len - inpos,
-			    failname);
-		inpos = inbuf.len = 0;
 	}
 	if (kflag) {
 		s->waiting = s->failed = 1;
@@ -561,7 +585,8 @@ feed(struct slot *s)
 static void
 drain(struct slot *s)
 {
-	char buf[FEEDSZ], *p;
+	static char buf[FEEDSZ];
+	char *p;
 	ssize_t n;
 
 	for (;;) {
@@ -575,6 +600,7 @@ drain(struct slot *s)
 			return;
 		}
 		store_add(&s->out, buf, n);
+		s->last = buf[n - 1];
 		if (progress)
 			for (p = buf; (p = memchr(p, delim, buf + n - p)) != NULL; p++)
 				s->nout++;
@@ -652,7 +678,7 @@ loop(void)
 		n = 0;
 		pfd[n].fd = sigfd;
 		pfd[n++].events = POLLIN;
-		if (!ineof && (nready == 0 || stopping)) {
+		if (!ineof && (stopping ? running() == 0 : nready == 0)) {
 			pfd[n].fd = 0;
 			who[n] = NULL;
 			pfd[n++].events = POLLIN;
