@@ -20,21 +20,30 @@ spill_dir(const char *opt)
 	return "/tmp";
 }
 
-void
-spill_open(struct out *o, const char *dir, size_t bufsz)
+int
+spill_fd(const char *dir)
 {
-	char *path, *what;
+	char *path;
 	int fd;
 
-	if (asprintf(&path, "%s/mr-spill.XXXXXX", dir) == -1 ||
-	    asprintf(&what, "cannot write temporary file in '%s'", dir) == -1)
+	if (asprintf(&path, "%s/mr-spill.XXXXXX", dir) == -1)
 		err(1, "asprintf");
 	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
 		err(1, "cannot create temporary file in '%s'", dir);
 	if (unlink(path) == -1)
 		err(1, "cannot remove temporary file '%s'", path);
 	free(path);
-	out_init(o, fd, bufsz, what);
+	return fd;
+}
+
+void
+spill_open(struct out *o, const char *dir, size_t bufsz)
+{
+	char *what;
+
+	if (asprintf(&what, "cannot write temporary file in '%s'", dir) == -1)
+		err(1, "asprintf");
+	out_init(o, spill_fd(dir), bufsz, what);
 }
 
 /* Flush the writer, free its buffer and return the file read from 0. */

@@ -14,6 +14,7 @@
 #include "out.h"
 
 const char	*spill_dir(const char *opt);
+int		 spill_fd(const char *dir);	/* an unlinked file */
 void		 spill_open(struct out *, const char *dir, size_t bufsz);
 int		 spill_rewind(struct out *);
 

@@ -1,0 +1,404 @@
+/*
+ * mr-netc: the command-line client of mr-netd. Submits job specs and data,
+ * waits for results with WAIT (never a sleep loop), fetches, cancels, and
+ * stores named data sets.
+ */
+#include <bsd/stdlib.h>
+#include <bsd/string.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "proto.h"
+
+static const char synopsis[] =
+    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] COMMAND ...";
+static const char options[] =
+    "commands:\n"
+    "  run SPEC [FILE]          submit, wait, print the result\n"
+    "  submit SPEC [FILE]       submit, print the job id\n"
+    "  fetch ID                 print the result of a finished job\n"
+    "  wait ID [--timeout SECS] wait for a job, then as fetch\n"
+    "  status ID                print the state of a job\n"
+    "  cancel ID                cancel a job, print its state\n"
+    "  put NAME [FILE]          store a data set (empty data removes it)\n"
+    "  run-on NAME SPEC         run SPEC over a stored data set\n"
+    "options:\n"
+    "  -H, --host=HOST          server address (default 127.0.0.1)\n"
+    "  -p, --port=PORT          server port (default 1936)\n"
+    "  -U, --unix=SOCKET        connect to a Unix socket instead\n"
+    "      --token-file=FILE    authenticate with the token in FILE\n"
+    "  -h, --help               show this help\n"
+    "      --version            show the version\n";
+
+enum { OPT_TOKEN = 256, OPT_TIMEOUT };
+
+static const struct option longopts[] = {
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "host",	required_argument,	NULL, 'H' },
+	{ "port",	required_argument,	NULL, 'p' },
+	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
+	{ "token-file",	required_argument,	NULL, OPT_TOKEN },
+	{ "unix",	required_argument,	NULL, 'U' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+#define WAIT_SLICE_MS	60000
+
+static const char *host = "127.0.0.1", *port = "1936", *unixpath;
+static const char *where;
+static int sock = -1;
+
+static void
+io_fail(void)
+{
+	err(1, "connection to %s", where);
+}
+
+static void
+send_bytes(const void *p, size_t n)
+{
+	if (proto_write(sock, p, n) == -1)
+		io_fail();
+}
+
+static void
+send32(uint32_t v)
+{
+	if (proto_write32(sock, v) == -1)
+		io_fail();
+}
+
+static void
+send8(int v)
+{
+	unsigned char b = v;
+
+	send_bytes(&b, 1);
+}
+
+static uint32_t
+recv32(void)
+{
+	uint32_t v;
+
+	if (proto_read32(sock, &v) == -1)
+		io_fail();
+	return v;
+}
+
+static int
+recv8(void)
+{
+	unsigned char b;
+
+	if (proto_read(sock, &b, 1) == -1)
+		io_fail();
+	return b;
+}
+
+static char *
+recv_string(uint32_t n)
+{
+	char *s = malloc((size_t)n + 1);
+
+	if (s == NULL)
+		err(1, "malloc");
+	if (proto_read(sock, s, n) == -1)
+		io_fail();
+	s[n] = '\0';
+	return s;
+}
+
+static void
+connect_server(const char *tokenfile)
+{
+	struct addrinfo hints = { 0 }, *ai, *a;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	static char desc[300];
+	char tok[PROTO_MAXTOKEN + 2];
+	FILE *f;
+	int e;
+
+	if (unixpath != NULL) {
+		where = unixpath;
+		if (strlcpy(sun.sun_path, unixpath, sizeof(sun.sun_path)) >=
+		    sizeof(sun.sun_path))
+			errx(2, "socket path too long: '%s'", unixpath);
+		if ((sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+		    connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+			err(1, "cannot connect to '%s'", unixpath);
+	} else {
+		snprintf(desc, sizeof(desc), "%s:%s", host, port);
+		where = desc;
+		hints.ai_socktype = SOCK_STREAM;
+		if ((e = getaddrinfo(host, port, &hints, &ai)) != 0)
+			errx(1, "cannot resolve '%s': %s", host, gai_strerror(e));
+		for (a = ai; a != NULL; a = a->ai_next) {
+			if ((sock = socket(a->ai_family, SOCK_STREAM |
+			    SOCK_CLOEXEC, 0)) == -1)
+				continue;
+			if (connect(sock, a->ai_addr, a->ai_addrlen) == 0)
+				break;
+			e = errno;
+			close(sock);
+			sock = -1;
+			errno = e;
+		}
+		if (sock == -1)
+			err(1, "cannot connect to %s", where);
+		freeaddrinfo(ai);
+	}
+	if (tokenfile == NULL)
+		return;
+	if ((f = fopen(tokenfile, "re")) == NULL)
+		err(1, "cannot open '%s'", tokenfile);
+	if (fgets(tok, sizeof(tok), f) == NULL)
+		errx(1, "'%s': no token in it", tokenfile);
+	fclose(f);
+	tok[strcspn(tok, "\r\n")] = '\0';
+	send8(OP_AUTH);
+	send32(strlen(tok));
+	send_bytes(tok, strlen(tok));
+	explicit_bzero(tok, sizeof(tok));
+	if (recv8() != 0)
+		errx(1, "%s refused the token", where);
+}
+
+static void
+read_all(const char *file, struct buf *b)
+{
+	char tmp[65536];
+	ssize_t r;
+	int fd = 0;
+
+	if (file != NULL && strcmp(file, "-") != 0 &&
+	    (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		err(1, "cannot open '%s'", file);
+	while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			err(1, "cannot read '%s'", file ? file : "stdin");
+		}
+		buf_add(b, tmp, r);
+	}
+	if (fd != 0)
+		close(fd);
+}
+
+/* SUBMIT (data from FILE) or SUBMIT-ON (data set NAME): the job id. */
+static uint32_t
+submit(int op, const char *spec, const char *arg)
+{
+	struct buf data = BUF_INIT;
+	uint32_t id;
+	char *msg;
+
+	if (op == OP_SUBMIT)
+		read_all(arg, &data);
+	else
+		buf_add(&data, arg, strlen(arg));
+	send8(op);
+	send32(strlen(spec));
+	send_bytes(spec, strlen(spec));
+	if (data.len > UINT32_MAX)
+		errx(1, "data of %zu bytes is too large", data.len);
+	send32(data.len);
+	send_bytes(data.p, data.len);
+	buf_free(&data);
+	if ((id = recv32()) == 0) {
+		msg = recv_string(recv32());
+		errx(1, "job rejected: %s", msg);
+	}
+	return id;
+}
+
+static void
+copy_payload(uint32_t n)
+{
+	char tmp[65536];
+	size_t k;
+
+	while (n > 0) {
+		k = n < sizeof(tmp) ? n : sizeof(tmp);
+		if (proto_read(sock, tmp, k) == -1)
+			io_fail();
+		if (fwrite(tmp, 1, k, stdout) != k)
+			err(1, "write error");
+		n -= k;
+	}
+}
+
+/*
+ * The reply of FETCH or WAIT: the result on stdout and 0 when done, 3
+ * while the job has not finished, 1 otherwise (with a message).
+ */
+static int
+result(uint32_t id)
+{
+	int st = recv8();
+	uint32_t n = recv32();
+	char *why;
+
+	switch (st) {
+	case ST_DONE:
+		copy_payload(n);
+		return 0;
+	case ST_QUEUED:
+	case ST_RUNNING:
+		warnx("job %u is %s", id, proto_states[st]);
+		return 3;
+	case ST_FAILED:
+		why = recv_string(n);
+		warnx("job %u failed: %s", id, why);
+		free(why);
+		return 1;
+	default:
+		warnx("job %u is %s", id, st < 6 ? proto_states[st] : "?");
+		return 1;
+	}
+}
+
+/* WAIT in slices until the job ends or timeout_ms (0: forever) passes. */
+static int
+wait_job(uint32_t id, long long timeout_ms)
+{
+	long long left = timeout_ms;
+	uint32_t slice;
+	int st;
+
+	for (;;) {
+		slice = timeout_ms == 0 || left > WAIT_SLICE_MS ? WAIT_SLICE_MS :
+		    left;
+		send8(OP_WAIT);
+		send32(id);
+		send32(slice);
+		left -= slice;
+		if ((st = result(id)) != 3 || (timeout_ms != 0 && left <= 0))
+			return st;
+	}
+}
+
+static uint32_t
+job_id(const char *s)
+{
+	return cli_num(s, 1, UINT32_MAX, "job id");
+}
+
+static void
+need(int argc, int min, int max)
+{
+	if (argc < min || argc > max)
+		cli_misuse("wrong number of arguments");
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *tokenfile = NULL, *cmd;
+	long long timeout_ms = 0;
+	uint32_t id;
+	char *msg;
+	int ch, st = 0;
+
+	cli_init(synopsis, options);
+	while ((ch = getopt_long(argc, argv, "hH:p:U:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			cli_usage(0);
+		case 'H':
+			host = optarg;
+			break;
+		case 'p':
+			cli_num(optarg, 1, 65535, "port");
+			port = optarg;
+			break;
+		case 'U':
+			unixpath = optarg;
+			break;
+		case 'V':
+			cli_version();
+		case OPT_TIMEOUT:
+			timeout_ms = cli_num(optarg, 1, 1LL << 30, "timeout") *
+			    1000;
+			break;
+		case OPT_TOKEN:
+			tokenfile = optarg;
+			break;
+		default:
+			cli_usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		cli_misuse("no command given");
+	cmd = argv[0];
+	if (timeout_ms && strcmp(cmd, "wait") != 0)
+		cli_misuse("--timeout goes with wait");
+
+	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "submit") == 0) {
+		need(argc, 2, 3);
+		connect_server(tokenfile);
+		id = submit(OP_SUBMIT, argv[1], argc > 2 ? argv[2] : NULL);
+		if (cmd[0] == 's')
+			printf("%u\n", id);
+		else
+			st = wait_job(id, 0);
+	} else if (strcmp(cmd, "run-on") == 0) {
+		need(argc, 3, 3);
+		connect_server(tokenfile);
+		id = submit(OP_SUBMIT_ON, argv[2], argv[1]);
+		st = wait_job(id, 0);
+	} else if (strcmp(cmd, "fetch") == 0 || strcmp(cmd, "wait") == 0) {
+		need(argc, 2, 2);
+		id = job_id(argv[1]);
+		connect_server(tokenfile);
+		if (cmd[0] == 'w')
+			st = wait_job(id, timeout_ms);
+		else {
+			send8(OP_FETCH);
+			send32(id);
+			st = result(id);
+		}
+	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "cancel") == 0) {
+		need(argc, 2, 2);
+		id = job_id(argv[1]);
+		connect_server(tokenfile);
+		send8(cmd[0] == 's' ? OP_STATUS : OP_CANCEL);
+		send32(id);
+		ch = recv8();
+		printf("%s\n", ch < 6 ? proto_states[ch] : "?");
+	} else if (strcmp(cmd, "put") == 0) {
+		struct buf data = BUF_INIT;
+		need(argc, 2, 3);
+		read_all(argc > 2 ? argv[2] : NULL, &data);
+		connect_server(tokenfile);
+		send8(OP_PUT);
+		send32(strlen(argv[1]));
+		send_bytes(argv[1], strlen(argv[1]));
+		send32(data.len);
+		send_bytes(data.p, data.len);
+		buf_free(&data);
+		if (recv8() != 0) {
+			msg = recv_string(recv32());
+			errx(1, "data set refused: %s", msg);
+		}
+	} else
+		cli_misuse("unknown command '%s'", cmd);
+	close(sock);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(1, "write error");
+	return st;
+}

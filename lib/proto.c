@@ -1,0 +1,98 @@
+/* Wire protocol helpers shared by mr-netd and mr-netc. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto.h"
+
+const char *const proto_states[] = {
+	"done", "queued", "running", "failed", "unknown", "cancelled"
+};
+
+int
+proto_write(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= w;
+	}
+	return 0;
+}
+
+int
+proto_read(int fd, void *p, size_t n)
+{
+	char *s = p;
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = read(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0) {
+			errno = ECONNRESET;
+			return -1;
+		}
+		s += r;
+		n -= r;
+	}
+	return 0;
+}
+
+int
+proto_write32(int fd, uint32_t v)
+{
+	unsigned char b[4];
+
+	proto_put32(b, v);
+	return proto_write(fd, b, 4);
+}
+
+int
+proto_read32(int fd, uint32_t *v)
+{
+	unsigned char b[4];
+
+	if (proto_read(fd, b, 4) == -1)
+		return -1;
+	*v = proto_get32(b);
+	return 0;
+}
+
+int
+proto_valid_name(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > PROTO_MAXNAME)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("._-", s[i]) != NULL) || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/* Compare without a data-dependent early exit, so timing tells nothing. */
+int
+proto_secret_equal(const void *a, size_t alen, const void *b, size_t blen)
+{
+	const unsigned char *x = a, *y = b;
+	unsigned char d = alen != blen;
+	size_t i;
+
+	for (i = 0; i < alen; i++)
+		d |= x[i] ^ y[i % (blen ? blen : 1)];
+	return d == 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * The mr-netd wire protocol: opcodes, job states, little-endian u32
+ * encoding, and blocking frame I/O for clients. The daemon's side of the
+ * protocol (non-blocking, incremental) is in cmd/mr-netd.c; mr-netd(1)
+ * documents every frame.
+ */
+#ifndef MR_PROTO_H
+#define MR_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	OP_SUBMIT, OP_FETCH, OP_WAIT, OP_STATUS, OP_CANCEL, OP_PUT,
+	OP_SUBMIT_ON, OP_AUTH, OP_NOPS
+};
+
+enum {
+	ST_DONE, ST_QUEUED, ST_RUNNING, ST_FAILED, ST_UNKNOWN, ST_CANCELLED
+};
+
+#define PROTO_PORT		1936
+#define PROTO_MAXSPEC		(64 * 1024)
+#define PROTO_MAXNAME		64
+#define PROTO_MAXTOKEN		4096
+
+extern const char *const proto_states[];
+
+static inline void
+proto_put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static inline uint32_t
+proto_get32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Blocking helpers for clients: 0 on success, -1 on error or EOF. */
+int	proto_write(int fd, const void *, size_t);
+int	proto_read(int fd, void *, size_t);
+int	proto_write32(int fd, uint32_t);
+int	proto_read32(int fd, uint32_t *);
+
+/* Constant-time equality of a token (time depends on alen only). */
+int	proto_secret_equal(const void *, size_t, const void *, size_t);
+
+/* A name of a data set: 1..64 bytes of [A-Za-z0-9._-]. */
+int	proto_valid_name(const char *, size_t);
+
+#endif
