@@ -2,8 +2,11 @@
  * mr-par: run a filter once per chunk of records, N at a time. Runs of
  * equal keys are never split; each chunk's output is emitted whole after
  * its instance exits 0; a failed instance's chunk is retried on a fresh
- * one. One poll(2) loop reads the input, feeds and drains every instance
- * and reaps them through a signalfd.
+ * one. A chunk and an instance's output live in unlinked temporary files
+ * (the page cache): an instance reads a file and writes a file, so it can
+ * never deadlock on a pipe whatever it writes, and mr-par's own memory is a
+ * constant. One poll(2) loop reads the input and reaps instances through a
+ * signalfd.
  */
 #include <bsd/stdlib.h>
 #include <err.h>
@@ -15,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,7 +30,6 @@
 #include "cli.h"
 #include "out.h"
 #include "spill.h"
-#include "store.h"
 #include "xmalloc.h"
 
 static const char synopsis[] =
@@ -68,15 +71,17 @@ static const struct option longopts[] = {
 };
 
 #define READSZ		(256 * 1024)
-#define FEEDSZ		(1024 * 1024)
+#define WBUFSZ		(256 * 1024)
+#define COPYSZ		(256 * 1024)
 #define TICK_TTY	200	/* ms between progress redraws on a terminal */
 #define TICK_LOG	5000	/* ms between progress lines otherwise */
 
 struct chunk {
 	unsigned long long	 no;
 	unsigned long long	 rec0, nrec;	/* first record (1-based), count */
+	unsigned long long	 size;		/* bytes */
 	int			 attempt;	/* attempts started */
-	struct store		 in;
+	struct out		 w;		/* its temporary file */
 	struct chunk		*next;
 };
 
@@ -84,13 +89,10 @@ struct chunk {
 struct slot {
 	struct chunk		*c;
 	struct child		 ch;
-	unsigned long long	 fed;
-	struct store		 out;
-	unsigned long long	 nout;		/* records out */
+	int			 outfd;		/* its stdout: a temporary file */
+	unsigned long long	 outlen;
 	double			 start;
 	int			 busy, waiting, failed;
-	char			 last;		/* last byte of its output */
-	char			*scratch;
 };
 
 static char		 delim = '\n';
@@ -103,9 +105,9 @@ static FILE		*joblog;
 static int		 failfd = -1;
 static const char	*failname;
 
-static struct slot	*slots;		/* 2*njobs: running and waiting */
+static struct slot	*slots;		/* running and (-k) waiting */
 static int		 nslots;
-static struct chunk	*ready, **readytail = &ready;
+static struct chunk	*ready, **readytail = &ready, *spare;
 static struct chunk	*building;
 static struct buf	 inbuf, lastkey;
 static size_t		 inpos;
@@ -146,13 +148,6 @@ cleanup(void)
 			waitpid(slots[i].ch.pid, NULL, 0);
 }
 
-/* Memory for one chunk's input, or one instance's output, before disk. */
-static size_t
-memlimit(void)
-{
-	return block < 256 * 1024 ? 1024 * 1024 : 4 * block;
-}
-
 static void
 push_ready(struct chunk *c, int front)
 {
@@ -180,9 +175,7 @@ pop_ready(void)
 	return c;
 }
 
-/* Chunks are recycled, so their memory is allocated and faulted in once. */
-static struct chunk *spare;
-
+/* Chunks and their files are recycled. */
 static struct chunk *
 new_chunk(void)
 {
@@ -192,11 +185,11 @@ new_chunk(void)
 		spare = c->next;
 	else {
 		c = xcalloc(1, sizeof(*c));
-		store_init(&c->in, memlimit(), tmpdir);
+		spill_open(&c->w, tmpdir, WBUFSZ);
 	}
 	c->no = nchunks++;
 	c->rec0 = nrecords + 1;
-	c->nrec = 0;
+	c->nrec = c->size = 0;
 	c->attempt = 0;
 	c->next = NULL;
 	return c;
@@ -205,7 +198,9 @@ new_chunk(void)
 static void
 free_chunk(struct chunk *c)
 {
-	store_reset(&c->in);
+	c->w.len = 0;
+	if (ftruncate(c->w.fd, 0) == -1 || lseek(c->w.fd, 0, SEEK_SET) == -1)
+		err(1, "%s", c->w.what);
 	c->next = spare;
 	spare = c;
 }
@@ -214,6 +209,7 @@ static void
 close_building(void)
 {
 	if (building != NULL) {
+		out_flush(&building->w);
 		push_ready(building, 0);
 		building = NULL;
 	}
@@ -226,12 +222,13 @@ add_record(const char *line, size_t len)
 	size_t klen = tab ? (size_t)(tab - line) : len;
 	int same = klen == lastkey.len && memcmp(line, lastkey.p, klen) == 0;
 
-	if (building != NULL && !same && building->in.len >= block)
+	if (building != NULL && !same && building->size >= block)
 		close_building();
 	if (building == NULL)
 		building = new_chunk();
-	store_add(&building->in, line, len);
-	store_add(&building->in, &delim, 1);
+	out_add(&building->w, line, len);
+	out_addc(&building->w, delim);
+	building->size += len + 1;
 	building->nrec++;
 	nrecords++;
 	if (!same) {
@@ -256,23 +253,54 @@ write_fd(int fd, const char *p, size_t n, const char *name)
 	}
 }
 
+/* Copy n bytes of file fd from offset 0 to stdout or another file. */
+static void
+copy_file(int fd, unsigned long long n, int to, const char *name)
+{
+	static char *tmp;
+	off_t off = 0;
+	ssize_t w, r;
+
+	while ((unsigned long long)off < n) {
+		w = sendfile(to, fd, &off, n - off);
+		if (w > 0)
+			continue;
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && (errno == EINVAL || errno == ENOSYS))
+			break;
+		if (w == -1 && errno == EPIPE && to == 1) {
+			out_dying();
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
+		if (w == -1)
+			err(1, "%s", to == 1 ? "write error" : name);
+		errx(1, "temporary file shorter than expected");
+	}
+	/* sendfile cannot write to this file (O_APPEND): copy by hand. */
+	if (tmp == NULL)
+		tmp = xmalloc(COPYSZ);
+	while ((unsigned long long)off < n) {
+		r = pread(fd, tmp, n - off < COPYSZ ? n - off : COPYSZ, off);
+		if (r <= 0)
+			err(1, "cannot read temporary file in '%s'", tmpdir);
+		if (to == 1)
+			out_add(&out, tmp, r);
+		else
+			write_fd(to, tmp, r, name);
+		off += r;
+	}
+	if (to == 1)
+		out_flush(&out);
+}
+
 /* With --failed: the records of a chunk that produced no output. */
 static void
-save_failed(struct store *s)
+save_failed(struct chunk *c)
 {
-	char *scratch;
-	const char *p;
-	unsigned long long off = 0;
-	size_t n;
-
-	if (failfd == -1)
-		return;
-	scratch = xmalloc(FEEDSZ);
-	while ((n = store_get(s, off, &p, scratch, FEEDSZ)) > 0) {
-		write_fd(failfd, p, n, failname);
-		off += n;
-	}
-	free(scratch);
+	if (failfd != -1)
+		copy_file(c->w.fd, c->size, failfd, failname);
 }
 
 /*
@@ -366,16 +394,16 @@ start(struct slot *s, struct chunk *c)
 	format_env(envchunk, sizeof(envchunk), "MR_CHUNK", c->no);
 	format_env(envattempt, sizeof(envattempt), "MR_ATTEMPT", c->attempt);
 	s->c = c;
-	s->fed = 0;
-	s->nout = 0;
 	s->busy = 1;
 	s->start = now();
-	if (s->out.limit == 0)
-		store_init(&s->out, memlimit(), tmpdir);
-	if ((e = child_start(&s->ch, cmdargv, env)) != 0)
+	if (s->outfd == -1)
+		s->outfd = spill_fd(tmpdir);
+	/* The instance shares these offsets: both start at 0. */
+	if (lseek(c->w.fd, 0, SEEK_SET) == -1 || ftruncate(s->outfd, 0) == -1 ||
+	    lseek(s->outfd, 0, SEEK_SET) == -1)
+		err(1, "cannot reset temporary files in '%s'", tmpdir);
+	if ((e = child_start(&s->ch, cmdargv, env, c->w.fd, s->outfd)) != 0)
 		fail_start(c, e);
-	if (c->in.len == 0)
-		child_close_in(&s->ch);
 }
 
 static struct slot *
@@ -409,21 +437,33 @@ start_ready(void)
 		start(s, pop_ready());
 }
 
-static void
-emit_store(struct slot *s)
+/* Records in an output, for --progress only: it costs a read. */
+static unsigned long long
+count_records(struct slot *s)
 {
-	const char *p;
-	unsigned long long off = 0;
-	size_t n;
+	static char *tmp;
+	unsigned long long n = 0, off = 0;
+	ssize_t r;
+	char *p;
 
-	if (s->scratch == NULL && s->out.ondisk)
-		s->scratch = xmalloc(FEEDSZ);
-	while ((n = store_get(&s->out, off, &p, s->scratch, FEEDSZ)) > 0) {
-		out_add(&out, p, n);
-		off += n;
+	if (tmp == NULL)
+		tmp = xmalloc(COPYSZ);
+	while (off < s->outlen && (r = pread(s->outfd, tmp, COPYSZ, off)) > 0) {
+		for (p = tmp; (p = memchr(p, delim, tmp + r - p)) != NULL; p++)
+			n++;
+		off += r;
 	}
-	bytesout += s->out.len;
-	recsout += s->nout;
+	return n;
+}
+
+static void
+emit(struct slot *s)
+{
+	out_flush(&out);
+	copy_file(s->outfd, s->outlen, 1, NULL);
+	bytesout += s->outlen;
+	if (progress)
+		recsout += count_records(s);
 }
 
 static void
@@ -432,7 +472,6 @@ release(struct slot *s)
 	free_chunk(s->c);
 	s->c = NULL;
 	s->busy = s->waiting = s->failed = 0;
-	store_reset(&s->out);
 }
 
 /* With -k: emit waiting outputs that are next in input order. */
@@ -448,7 +487,7 @@ emit_in_order(void)
 			if (!s->waiting || s->c->no != nemitted)
 				continue;
 			if (!s->failed)
-				emit_store(s);
+				emit(s);
 			nemitted++;
 			release(s);
 			found = 1;
@@ -496,8 +535,8 @@ log_attempt(struct slot *s)
 	if (joblog == NULL)
 		return;
 	fprintf(joblog, "%llu\t%d\t%.3f\t%.3f\t%llu\t%llu\t%d\t%d\n",
-	    s->c->no, s->c->attempt, s->start, now() - s->start, s->fed,
-	    s->out.len, child_exitcode(st), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	    s->c->no, s->c->attempt, s->start, now() - s->start, s->c->size,
+	    s->outlen, child_exitcode(st), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
 	fflush(joblog);
 }
 
@@ -508,17 +547,24 @@ finish(struct slot *s)
 	char why[64];
 	int st = s->ch.status;
 
+	struct stat sb;
+	char last;
+
+	if (fstat(s->outfd, &sb) == -1)
+		err(1, "cannot read temporary file in '%s'", tmpdir);
+	s->outlen = sb.st_size;
 	log_attempt(s);
 	s->busy = 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		ndone++;
 		/* A last record without terminator is still a record. */
-		if (s->out.len > 0 && s->last != delim) {
-			store_add(&s->out, &delim, 1);
-			s->nout++;
+		if (s->outlen > 0 && (pread(s->outfd, &last, 1, s->outlen - 1)
+		    != 1 || last != delim)) {
+			write_fd(s->outfd, &delim, 1, "temporary file");
+			s->outlen++;
 		}
 		if (!kflag) {
-			emit_store(s);
+			emit(s);
 			release(s);
 		} else {
 			s->waiting = 1;
@@ -526,7 +572,6 @@ finish(struct slot *s)
 		}
 		return;
 	}
-	store_reset(&s->out);
 	if (c->attempt <= retries && !stopping) {
 		s->c = NULL;
 		push_ready(c, 1);
@@ -537,17 +582,18 @@ finish(struct slot *s)
 	    c->no, c->rec0, c->rec0 + c->nrec - 1, cmdline, why, c->attempt,
 	    c->attempt == 1 ? "" : "s");
 	anyfailed = 1;
-	save_failed(&c->in);
+	save_failed(c);
 	if (!keepgoing && !stopping) {
 		stopping = 1;
 		/* The chunks not run yet and the unread input go to --failed. */
 		while (ready != NULL) {
 			struct chunk *r = pop_ready();
-			save_failed(&r->in);
+			save_failed(r);
 			free_chunk(r);
 		}
 		if (building != NULL) {
-			save_failed(&building->in);
+			out_flush(&building->w);
+			save_failed(building);
 			free_chunk(building);
 			building = NULL;
 		}
@@ -559,52 +605,6 @@ finish(struct slot *s)
 		emit_in_order();
 	} else
 		release(s);
-}
-
-static void
-feed(struct slot *s)
-{
-	const char *p;
-	size_t n;
-	ssize_t w;
-
-	if (s->scratch == NULL && s->c->in.ondisk)
-		s->scratch = xmalloc(FEEDSZ);
-	while ((n = store_get(&s->c->in, s->fed, &p, s->scratch, FEEDSZ)) > 0) {
-		if ((w = write(s->ch.in, p, n)) == -1) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			/* EPIPE: it stopped reading; its status decides. */
-			break;
-		}
-		s->fed += w;
-	}
-	child_close_in(&s->ch);
-}
-
-static void
-drain(struct slot *s)
-{
-	static char buf[FEEDSZ];
-	char *p;
-	ssize_t n;
-
-	for (;;) {
-		if ((n = read(s->ch.out, buf, sizeof(buf))) == -1) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			err(1, "cannot read the output of '%s'", cmdline);
-		}
-		if (n == 0) {
-			child_close_out(&s->ch);
-			return;
-		}
-		store_add(&s->out, buf, n);
-		s->last = buf[n - 1];
-		if (progress)
-			for (p = buf; (p = memchr(p, delim, buf + n - p)) != NULL; p++)
-				s->nout++;
-	}
 }
 
 static void
@@ -666,8 +666,7 @@ on_signal(void)
 static void
 loop(void)
 {
-	struct pollfd *pfd = xcalloc(2 * nslots + 2, sizeof(*pfd));
-	struct slot **who = xcalloc(2 * nslots + 2, sizeof(*who));
+	struct pollfd pfd[2];
 	double lastshow = now();
 	int n, i, tick = istty ? TICK_TTY : TICK_LOG;
 
@@ -678,54 +677,25 @@ loop(void)
 		n = 0;
 		pfd[n].fd = sigfd;
 		pfd[n++].events = POLLIN;
+		/* Read on only while no chunk waits for a slot. */
 		if (!ineof && (stopping ? running() == 0 : nready == 0)) {
 			pfd[n].fd = 0;
-			who[n] = NULL;
 			pfd[n++].events = POLLIN;
-		}
-		for (i = 0; i < nslots; i++) {
-			struct slot *s = &slots[i];
-			if (!s->busy)
-				continue;
-			if (s->ch.in != -1) {
-				who[n] = s;
-				pfd[n].fd = s->ch.in;
-				pfd[n++].events = POLLOUT;
-			}
-			if (s->ch.out != -1) {
-				who[n] = s;
-				pfd[n].fd = s->ch.out;
-				pfd[n++].events = POLLIN;
-			}
 		}
 		if (poll(pfd, n, progress ? tick : -1) == -1 && errno != EINTR)
 			err(1, "poll");
-		for (i = 0; i < n; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			if (pfd[i].fd == sigfd)
-				on_signal();
-			else if (pfd[i].fd == 0)
-				read_input();
-			else if (pfd[i].events == POLLOUT)
-				feed(who[i]);
-			else
-				drain(who[i]);
-		}
-		for (i = 0; i < nslots; i++) {
-			struct slot *s = &slots[i];
-			if (s->busy && s->ch.reaped && s->ch.out == -1) {
-				child_close_in(&s->ch);
-				finish(s);
-			}
-		}
+		if (pfd[0].revents)
+			on_signal();
+		if (n > 1 && pfd[1].revents)
+			read_input();
+		for (i = 0; i < nslots; i++)
+			if (slots[i].busy && slots[i].ch.reaped)
+				finish(&slots[i]);
 		if (progress && (now() - lastshow) * 1000 >= tick) {
 			show_progress(0);
 			lastshow = now();
 		}
 	}
-	free(pfd);
-	free(who);
 }
 
 static void
@@ -817,6 +787,8 @@ main(int argc, char *argv[])
 
 	nslots = kflag ? 2 * njobs : njobs;
 	slots = xcalloc(nslots, sizeof(*slots));
+	for (i = 0; i < nslots; i++)
+		slots[i].outfd = -1;
 	sigfd = child_setup();
 	atexit(cleanup);
 	out_dying = cleanup;
@@ -831,13 +803,14 @@ main(int argc, char *argv[])
 		err(1, "cannot write '%s'", joblogname);
 	if (failfd != -1 && close(failfd) == -1)
 		err(1, "cannot write '%s'", failname);
-	for (i = 0; i < nslots; i++) {
-		store_free(&slots[i].out);
-		free(slots[i].scratch);
-	}
+	for (i = 0; i < nslots; i++)
+		if (slots[i].outfd != -1)
+			close(slots[i].outfd);
 	while ((c = spare) != NULL) {
 		spare = c->next;
-		store_free(&c->in);
+		close(c->w.fd);
+		free(c->w.buf);
+		free((char *)c->w.what);
 		free(c);
 	}
 	buf_free(&inbuf);

@@ -5,8 +5,6 @@
  * tell "not found" from an exit status of 127.
  */
 #include <err.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -17,8 +15,6 @@
 
 #include "child.h"
 #include "xmalloc.h"
-
-#define CHILD_PIPESZ	(1024 * 1024)
 
 static sigset_t origmask;
 
@@ -55,11 +51,9 @@ make_env(char *const extra[])
 		n++;
 	env = xreallocarray(NULL, n + 1, sizeof(*env));
 	for (e = environ; *e != NULL; e++) {
-		for (i = 0; extra[i] != NULL; i++) {
-			size_t len = strcspn(extra[i], "=") + 1;
-			if (strncmp(*e, extra[i], len) == 0)
+		for (i = 0; extra[i] != NULL; i++)
+			if (strncmp(*e, extra[i], strcspn(extra[i], "=") + 1) == 0)
 				break;
-		}
 		if (extra[i] == NULL)
 			env[k++] = *e;
 	}
@@ -71,25 +65,24 @@ make_env(char *const extra[])
 
 /*
  * posix_spawn rather than fork: glibc starts the child with CLONE_VFORK,
- * so the parent's large buffers are neither copied nor made copy-on-write,
- * and a failed exec comes back as the return value.
+ * so the parent's pages are neither copied nor made copy-on-write, and a
+ * failed exec comes back as the return value.
  */
 int
-child_start(struct child *c, char *const argv[], char *const extra[])
+child_start(struct child *c, char *const argv[], char *const extra[],
+    int in, int out)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t def;
 	char **env;
-	int in[2], out[2], e;
+	int e;
 
-	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1)
-		err(1, "pipe");
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
 	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, in[0], 0) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, out[1], 1) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, in, 0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, out, 1) != 0 ||
 	    posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0 ||
 	    posix_spawnattr_init(&attr) != 0 ||
 	    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
@@ -97,48 +90,17 @@ child_start(struct child *c, char *const argv[], char *const extra[])
 	    posix_spawnattr_setpgroup(&attr, 0) != 0 ||
 	    posix_spawnattr_setsigmask(&attr, &origmask) != 0 ||
 	    posix_spawnattr_setsigdefault(&attr, &def) != 0)
-		errx(1, "posix_spawn setup failed");
+		errx(1, "cannot set up posix_spawn");
 	env = make_env(extra);
 	e = posix_spawnp(&c->pid, argv[0], &fa, &attr, argv, env);
 	free(env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	close(in[0]);
-	close(out[1]);
-	c->reaped = 0;
+	c->reaped = e != 0;
 	c->status = 0;
-	if (e != 0) {
-		close(in[1]);
-		close(out[0]);
-		c->in = c->out = -1;
+	if (e != 0)
 		c->pid = 0;
-		c->reaped = 1;
-		return e;
-	}
-	c->in = in[1];
-	c->out = out[0];
-	/* Larger pipes: fewer wake-ups per chunk. Best effort. */
-	fcntl(c->in, F_SETPIPE_SZ, CHILD_PIPESZ);
-	fcntl(c->out, F_SETPIPE_SZ, CHILD_PIPESZ);
-	fcntl(c->in, F_SETFL, O_NONBLOCK);
-	fcntl(c->out, F_SETFL, O_NONBLOCK);
-	return 0;
-}
-
-void
-child_close_in(struct child *c)
-{
-	if (c->in != -1)
-		close(c->in);
-	c->in = -1;
-}
-
-void
-child_close_out(struct child *c)
-{
-	if (c->out != -1)
-		close(c->out);
-	c->out = -1;
+	return e;
 }
 
 void

@@ -1,15 +1,14 @@
 /*
- * Child processes with pipes on stdin and stdout, each in its own process
- * group so that it can be killed with everything it started.
+ * Child processes for mr-par: spawned with the given descriptors as stdin
+ * and stdout, in a process group of their own so that one can be killed
+ * with everything it started.
  *
- * Life cycle: child_start (spawns argv with PATH lookup and the extra
- * environment strings; returns 0, or an errno when it could not be run); the caller feeds c->in and
- * drains c->out (both non-blocking) and closes them with child_close_in /
- * child_close_out; child_reaped records the status that waitpid returned;
- * child_kill signals the whole group.
  * Call child_setup once first: it blocks SIGCHLD, SIGINT, SIGTERM and
- * SIGHUP (returned by signalfd to the caller) and ignores SIGPIPE; children
- * get the original mask and dispositions back.
+ * SIGHUP, returns a signalfd that reports them, and ignores SIGPIPE;
+ * children get the original mask and dispositions back. Then child_start
+ * (0, or an errno when the program could not be run), wait for SIGCHLD and
+ * record waitpid's status in c->status with c->reaped set, child_kill to
+ * signal the whole group, child_exitcode to report a status.
  */
 #ifndef MR_CHILD_H
 #define MR_CHILD_H
@@ -18,18 +17,15 @@
 
 struct child {
 	pid_t	pid;
-	int	in;		/* our end of its stdin, -1 once closed */
-	int	out;		/* our end of its stdout, -1 once closed */
 	int	reaped;
 	int	status;		/* from waitpid, once reaped */
 };
 
-int	child_setup(void);	/* returns the signalfd */
-int	child_start(struct child *, char *const argv[], char *const env[]);
-void	child_close_in(struct child *);
-void	child_close_out(struct child *);
+int	child_setup(void);
+int	child_start(struct child *, char *const argv[], char *const env[],
+	    int in, int out);
 void	child_kill(struct child *, int sig);
-/* The 128+N style status of a finished child: exit code or 128+signal. */
+/* A finished child's status as a shell shows it: exit code or 128+signal. */
 int	child_exitcode(int status);
 
 #endif
