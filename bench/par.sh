@@ -24,15 +24,16 @@ done
 mr-par -j1 cat <"$recs" | cmp - "$recs"
 echo "outputs agree"
 
-hyperfine -N --warmup 1 --runs "$runs" --input "$recs" --output null \
+r="<$recs >/dev/null"
+hyperfine --warmup 1 --runs "$runs" \
 	--export-markdown "$out/par.md" --export-json "$out/par.json" \
-	-n "mr-map words (no mr-par)" "mr-map words" \
-	-n "mr-par -j1 mr-map words" "mr-par -j1 mr-map words" \
-	-n "mr-par -j2 mr-map words" "mr-par -j2 mr-map words" \
+	-n "mr-map words (no mr-par)" "mr-map words $r" \
+	-n "mr-par -j1 mr-map words" "mr-par -j1 mr-map words $r" \
+	-n "mr-par -j2 mr-map words" "mr-par -j2 mr-map words $r" \
 	-n "parallel --pipe --block 1M -j2 mr-map words" \
-	    "parallel --pipe --block 1M -j2 mr-map words" \
-	-n "mr-par -j1 cat" "mr-par -j1 cat" \
-	-n "cat" "cat"
+	    "parallel --pipe --block 1M -j2 mr-map words $r" \
+	-n "mr-par -j1 cat" "mr-par -j1 cat $r" \
+	-n "cat" "cat $r"
 
 # Peak RSS of mr-par itself.
 /usr/bin/time -f "%M" -o "$out/rss" mr-par -j2 mr-map words <"$recs" >/dev/null
