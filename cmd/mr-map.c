@@ -161,12 +161,12 @@ map_words(struct rec *rec)
 {
 	const char *tok;
 	size_t len;
+	const char tail[3] = { '\t', '1', delim };
 
 	words_start(&words, rec->val, rec->vlen);
 	while (words_next(&words, &tok, &len)) {
 		out_add(&out, tok, len);
-		out_add(&out, "\t1", 2);
-		out_addc(&out, delim);
+		out_add(&out, tail, 3);
 	}
 }
 

@@ -109,8 +109,13 @@ words_next(struct words *w, const char **tok, size_t *len)
 		}
 		t = p;
 		hi = 0;
-		while (p < end && !isspace_tab[*p])
-			hi |= *p++;
+		if (!w->punct && !w->lower && w->minlen <= 1) {
+			while (p < end && !isspace_tab[*p])
+				p++;
+		} else {
+			while (p < end && !isspace_tab[*p])
+				hi |= *p++;
+		}
 		w->p = (const char *)p;
 		*tok = (const char *)t;
 		*len = p - t;
