@@ -341,9 +341,11 @@ read_input(void)
 		return;
 	}
 	if (inbuf.cap - inbuf.len < READSZ) {
-		memmove(inbuf.p, inbuf.p + inpos, inbuf.len - inpos);
-		inbuf.len -= inpos;
-		inpos = 0;
+		if (inpos > 0) {
+			memmove(inbuf.p, inbuf.p + inpos, inbuf.len - inpos);
+			inbuf.len -= inpos;
+			inpos = 0;
+		}
 		buf_grow(&inbuf, READSZ);
 	}
 	n = read(0, inbuf.p + inbuf.len, inbuf.cap - inbuf.len);
