@@ -17,7 +17,8 @@ LIBOBJS	= lib/arena.o lib/buf.o lib/child.o lib/cli.o lib/htab.o lib/jobspec.o l
 	  lib/out.o lib/proto.o lib/rec.o lib/runner.o lib/sort.o lib/spill.o lib/words.o lib/xmalloc.o
 HDRS	= lib/arena.h lib/buf.h lib/child.h lib/cli.h lib/htab.h lib/jobspec.h lib/num.h lib/ops.h \
 	  lib/out.h lib/proto.h lib/rec.h lib/runner.h lib/sort.h lib/spill.h lib/words.h lib/xmalloc.h
-MAN1	= man/mr-split.1 man/mr-map.1 man/mr-par.1 man/mr-shuffle.1 man/mr-reduce.1
+MAN1	= man/mr-split.1 man/mr-map.1 man/mr-par.1 man/mr-shuffle.1 man/mr-reduce.1 \
+	  man/mr-netd.1 man/mr-netc.1
 MAN7	= man/mr.7
 
 BINS	= $(PROGS:%=$(B)/%)

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,17 +60,25 @@ static const char *host = "127.0.0.1", *port = "1936", *unixpath;
 static const char *where;
 static int sock = -1;
 
+/*
+ * A daemon that refuses a request replies and closes without reading the
+ * rest of it: a failed send is remembered, and the reply read all the same.
+ */
+static int send_errno;
+
 static void
 io_fail(void)
 {
+	if (send_errno != 0)
+		errno = send_errno;
 	err(1, "connection to %s", where);
 }
 
 static void
 send_bytes(const void *p, size_t n)
 {
-	if (proto_write(sock, p, n) == -1)
-		io_fail();
+	if (send_errno == 0 && proto_write(sock, p, n) == -1)
+		send_errno = errno;
 }
 
 static void
@@ -313,6 +322,7 @@ main(int argc, char *argv[])
 	int ch, st = 0;
 
 	cli_init(synopsis, options);
+	signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt_long(argc, argv, "hH:p:U:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':

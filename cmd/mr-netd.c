@@ -103,8 +103,11 @@ struct job {
 	struct jobspec	 js;
 	int		 in, out, err;	/* files; -1 when closed */
 	pid_t		 pid;		/* runner: the process group */
+	int		 live;		/* the runner has not been reaped */
+	int		 gone;		/* fetched while live: freed at reaping */
 	int		 report;
 	int		 killed;	/* why we killed it, or 0 */
+	double		 killtime;
 	char		*why;		/* failure message */
 	double		 queued, started, finished;
 	struct job	*next;		/* in the run queue */
@@ -257,7 +260,7 @@ find_job(uint32_t id)
 	size_t i;
 
 	for (i = 0; i < njobsknown; i++)
-		if (jobs[i]->id == id)
+		if (jobs[i]->id == id && !jobs[i]->gone)
 			return jobs[i];
 	return NULL;
 }
@@ -274,7 +277,8 @@ static void
 delete_job(struct job *j)
 {
 	char path[PATH_MAX];
-	static const char *const ext[] = { "spec", "in", "out", "res" };
+	static const char *const ext[] = { "spec", "in", "out", "out.tmp",
+	    "res" };
 	size_t i;
 
 	if (spool != NULL)
@@ -362,6 +366,7 @@ save_result(struct job *j)
 		logmsg("cannot save the state of job %u: %s", j->id,
 		    strerror(errno));
 	free(res);
+	snprintf(path, sizeof(path), "%s/jobs", spool);
 	sync_dir(path);
 }
 
@@ -370,15 +375,21 @@ static void reply_waiters(struct job *);
 static void
 job_finished(struct job *j, int state, char *why)
 {
+	char path[PATH_MAX];
+
 	j->state = state;
 	j->why = why;
 	j->finished = now();
-	nrunning--;
 	close_fd(&j->in);
 	close_fd(&j->err);
 	close_fd(&j->report);
-	if (state != ST_DONE)
+	if (state != ST_DONE) {
 		close_fd(&j->out);
+		if (spool != NULL) {
+			spool_path(path, sizeof(path), j->id, "out.tmp");
+			unlink(path);
+		}
+	}
 	if (state == ST_DONE)
 		logmsg("job %u done in %.3fs", j->id, j->finished - j->started);
 	else if (state == ST_CANCELLED)
@@ -397,18 +408,36 @@ job_reaped(struct job *j, int st)
 	struct runner_report rep;
 	char tail[512], *why = NULL, *cmd;
 	struct buf b = BUF_INIT;
+	struct stat sb;
 	int i;
 
+	j->live = 0;
+	nrunning--;
+	/* Whatever of the group is left: stages it did not wait for. */
+	kill(-j->pid, SIGKILL);
+	if (j->killed == KILL_STOP) {
+		/* Spooled without a result: it runs again after a restart. */
+		close_fd(&j->in);
+		close_fd(&j->out);
+		close_fd(&j->err);
+		close_fd(&j->report);
+		return;
+	}
+	if (j->killed == KILL_CANCEL && j->gone) {
+		logmsg("job %u cancelled", j->id);
+		delete_job(j);
+		return;
+	}
 	if (j->killed == KILL_CANCEL) {
 		job_finished(j, ST_CANCELLED, NULL);
 		return;
 	}
+	if (!j->killed && fstat(j->out, &sb) == 0 && sb.st_size > maxout)
+		j->killed = KILL_OUTPUT;
 	if (j->killed == KILL_TIME)
 		why = xstrdup("over the time limit");
 	else if (j->killed == KILL_OUTPUT)
 		why = xstrdup("result over the output limit");
-	else if (j->killed == KILL_STOP)
-		why = xstrdup("the daemon stopped");
 	else if (st != 0 || read(j->report, &rep, sizeof(rep)) != sizeof(rep))
 		why = xstrdup("the job runner failed");
 	if (why != NULL) {
@@ -453,13 +482,14 @@ start_job(struct job *j)
 	j->err = spill_fd(tmpdir);
 	j->started = now();
 	j->state = ST_RUNNING;
-	nrunning++;
 	if (j->out == -1 || lseek(j->in, 0, SEEK_SET) == -1 ||
 	    (j->pid = runner_start(&j->js, j->in, j->out, j->err, jobenv,
 	    &j->report)) == -1) {
 		job_finished(j, ST_FAILED, xstrdup("cannot start the job"));
 		return;
 	}
+	j->live = 1;
+	nrunning++;
 	logmsg("job %u started", j->id);
 }
 
@@ -479,13 +509,36 @@ start_jobs(void)
 	}
 }
 
+/*
+ * SIGTERM first, so that an mr-par stage can kill its instances, which
+ * run in process groups of their own; SIGKILL a second later.
+ */
 static void
 kill_job(struct job *j, int why)
 {
-	if (j->state != ST_RUNNING || j->killed)
+	if (!j->live || j->killed)
 		return;
 	j->killed = why;
-	kill(-j->pid, SIGKILL);
+	j->killtime = now();
+	if (why == KILL_CANCEL)
+		j->state = ST_CANCELLED;
+	kill(-j->pid, SIGTERM);
+	kill(-j->pid, SIGCONT);
+}
+
+static void
+runq_remove(struct job *j)
+{
+	struct job **pp;
+
+	for (pp = &runq; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			if (*pp == NULL)
+				runqtail = pp;
+			nqueued--;
+			return;
+		}
 }
 
 /* Time and output limits, expiry of unfetched results. */
@@ -498,12 +551,15 @@ check_jobs(void)
 
 	for (i = 0; i < njobsknown; i++) {
 		struct job *j = jobs[i];
-		if (j->state == ST_RUNNING) {
+		if (j->live && j->killed && t - j->killtime > 1)
+			kill(-j->pid, SIGKILL);
+		if (j->live && !j->killed) {
 			if (t - j->started > maxtime)
 				kill_job(j, KILL_TIME);
 			else if (fstat(j->out, &st) == 0 && st.st_size > maxout)
 				kill_job(j, KILL_OUTPUT);
-		} else if (j->state != ST_QUEUED && t - j->finished > expire) {
+		} else if (!j->live && j->state != ST_QUEUED &&
+		    j->state != ST_RUNNING && t - j->finished > expire) {
 			logmsg("job %u expired", j->id);
 			delete_job(j);
 			i--;
@@ -520,8 +576,7 @@ reap(void)
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
 		for (i = 0; i < njobsknown; i++)
-			if (jobs[i]->state == ST_RUNNING &&
-			    jobs[i]->pid == pid) {
+			if (jobs[i]->live && jobs[i]->pid == pid) {
 				job_reaped(jobs[i], st);
 				break;
 			}
@@ -568,6 +623,7 @@ reply_fetch(struct conn *c, struct job *j)
 	struct stat st;
 	int fd;
 
+	c->last = now();
 	if (j == NULL) {
 		reply8(c, ST_UNKNOWN);
 		reply32(c, 0);
@@ -598,24 +654,29 @@ reply_fetch(struct conn *c, struct job *j)
 			c->sendend = st.st_size;
 		}
 	}
+	c->last = now();
 	if (j->state == ST_QUEUED || j->state == ST_RUNNING)
 		return;
 	logmsg("job %u fetched", j->id);
-	if (!keepresults)
+	if (keepresults)
+		return;
+	if (j->live)
+		j->gone = 1;	/* cancelled, not reaped: freed at reaping */
+	else
 		delete_job(j);
 }
 
+/* A job has ended: answer the WAITs for it (the first may consume it). */
 static void
 reply_waiters(struct job *j)
 {
+	uint32_t id = j->id;
 	int i;
 
 	for (i = 0; i < nconns; i++)
-		if (conns[i]->waitid == j->id && conns[i]->sendfd == -1) {
+		if (conns[i]->waitid == id) {
 			conns[i]->waitid = 0;
-			reply_fetch(conns[i], find_job(j->id));
-			if (find_job(j->id) == NULL)
-				break;
+			reply_fetch(conns[i], find_job(id));
 		}
 }
 
@@ -658,6 +719,8 @@ do_submit(struct conn *c, char *spec, int in, const char *dataset)
 		spool_path(path, sizeof(path), id, "spec");
 		if (write_durable(path, spec, strlen(spec)) == -1)
 			goto spoolfail;
+		snprintf(path, sizeof(path), "%s/jobs", spool);
+		sync_dir(path);
 		save_nextid();
 	}
 	new_job(id, spec, &js, in);
@@ -728,6 +791,7 @@ do_put(struct conn *c, char *name, int fd, uint64_t len)
 			free(name);
 			return;
 		}
+		snprintf(path, sizeof(path), "%s/data", spool);
 		sync_dir(path);
 		close_fd(&fd);
 	}
@@ -895,19 +959,17 @@ handle(struct conn *c)
 		if (op == OP_FETCH)
 			reply_fetch(c, j);
 		else {
-			if (op == OP_CANCEL && j != NULL) {
-				if (j->state == ST_QUEUED) {
-					j->state = ST_RUNNING;
-					nrunning++;
-					j->killed = KILL_CANCEL;
-					job_reaped(j, 0);
-				} else
-					kill_job(j, KILL_CANCEL);
-				if (j->killed == KILL_CANCEL) {
-					reply8(c, ST_CANCELLED);
-					return 1;
-				}
+			if (op == OP_CANCEL && j != NULL &&
+			    j->state == ST_QUEUED) {
+				/* A WAIT for it may consume it: j is gone. */
+				runq_remove(j);
+				j->killed = KILL_CANCEL;
+				job_finished(j, ST_CANCELLED, NULL);
+				reply8(c, ST_CANCELLED);
+				return 1;
 			}
+			if (op == OP_CANCEL && j != NULL)
+				kill_job(j, KILL_CANCEL);
 			reply8(c, j ? j->state : ST_UNKNOWN);
 		}
 		return 1;
@@ -933,7 +995,7 @@ handle(struct conn *c)
 			return -1;
 		if (n < 5 + a)
 			return 0;
-		c->authed = token != NULL && proto_secret_equal(p + 5, a, token,
+		c->authed = token == NULL || proto_secret_equal(p + 5, a, token,
 		    strlen(token));
 		consume(c, 5 + a);
 		reply8(c, !c->authed);
@@ -1387,8 +1449,7 @@ on_signal(void)
 			close_fd(&listeners[k]);
 		if (spool != NULL)
 			for (i = 0; i < njobsknown; i++)
-				if (jobs[i]->state == ST_RUNNING)
-					kill(-jobs[i]->pid, SIGKILL);
+				kill_job(jobs[i], KILL_STOP);
 	}
 }
 
@@ -1447,6 +1508,27 @@ loop(void)
 		}
 	}
 	free(pfd);
+}
+
+/* Stopping: answer pending WAITs with the state of now, send what is owed. */
+static void
+flush_conns(void)
+{
+	struct conn *c;
+	uint32_t id;
+	int i;
+
+	for (i = 0; i < nconns; i++) {
+		c = conns[i];
+		if ((id = c->waitid) != 0) {
+			c->waitid = 0;
+			reply_fetch(c, find_job(id));
+		}
+		fcntl(c->fd, F_SETFL, 0);
+		while (c->closing != 2 && (c->outpos < c->out.len ||
+		    c->sendfd != -1))
+			write_conn(c);
+	}
 }
 
 int
@@ -1562,7 +1644,8 @@ main(int argc, char *argv[])
 		if (pidpath != NULL && (pfh = pidfile_open(pidpath, 0644,
 		    NULL)) == NULL)
 			err(1, "cannot open '%s'", pidpath);
-		if (daemon(0, 0) == -1)
+		/* Keep the directory: -U and --spool may be relative. */
+		if (daemon(1, 0) == -1)
 			err(1, "daemon");
 		if (pfh != NULL)
 			pidfile_write(pfh);
@@ -1579,6 +1662,7 @@ main(int argc, char *argv[])
 	conns = xcalloc(MAXCONNS, sizeof(*conns));
 
 	loop();
+	flush_conns();
 	logmsg("stopped");
 	if (pfh != NULL)
 		pidfile_remove(pfh);

@@ -67,11 +67,11 @@ check_stage(char **argv, int nested, int *cmd, char *err, size_t n)
 	int i, j, operands = 0, opts = 1, sub;
 	size_t len;
 
-	if (p == NULL)
-		return fail(err, n, "program '%s' is not allowed", argv[0]);
-	if (nested && strcmp(p->name, "mr-par") == 0)
+	if (nested && (p == NULL || strcmp(p->name, "mr-par") == 0))
 		return fail(err, n, "mr-par may only run mr-split, mr-map, "
 		    "mr-shuffle or mr-reduce");
+	if (p == NULL)
+		return fail(err, n, "program '%s' is not allowed", argv[0]);
 	for (i = 1; argv[i] != NULL; i++) {
 		char *a = argv[i];
 		if (strcmp(a, "--") == 0)

@@ -74,7 +74,7 @@ proto_valid_name(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0 || n > PROTO_MAXNAME)
+	if (n == 0 || n > PROTO_MAXNAME || s[0] == '.')
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&

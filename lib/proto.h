@@ -50,7 +50,7 @@ int	proto_read32(int fd, uint32_t *);
 /* Constant-time equality of a token (time depends on alen only). */
 int	proto_secret_equal(const void *, size_t, const void *, size_t);
 
-/* A name of a data set: 1..64 bytes of [A-Za-z0-9._-]. */
+/* A name of a data set: 1..64 bytes of [A-Za-z0-9._-], not starting with '.'. */
 int	proto_valid_name(const char *, size_t);
 
 #endif
