@@ -75,3 +75,8 @@ bench-par: all
 	bash bench/par.sh
 
 .PHONY: bench-par
+
+bench-netd: all
+	bash bench/netd.sh
+
+.PHONY: bench-netd
