@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "htab.h"
 #include "out.h"
 #include "rec.h"
 #include "words.h"
@@ -20,13 +21,14 @@ static const char synopsis[] =
     "mr-map NAME [OPTIONS] [ARG] [FILE...]";
 static const char options[] =
     "mappers:\n"
-    "  words [-lp] [-m N]        WORD<TAB>1 for each whitespace-separated word\n"
+    "  words [-clp] [-m N]       WORD<TAB>1 for each whitespace-separated word\n"
     "  fields [-W | -d C] [-k N | -K KEY] [-f LIST]\n"
     "                            KEY<TAB>VALUES picked from the fields\n"
     "  grep [-iv] REGEX          records whose value matches REGEX (ERE)\n"
     "  identity                  records unchanged\n"
     "  lines                     VALUE<TAB>1 for each record\n"
     "options:\n"
+    "  -c, --combine             words: count in memory, print WORD<TAB>N at the end\n"
     "  -d, --delimiter=C         fields: split on byte C (default TAB)\n"
     "  -f, --fields=LIST         fields: value fields, e.g. 2 or 3,2 (default 2)\n"
     "  -i, --ignore-case         grep: ignore ASCII case\n"
@@ -43,6 +45,7 @@ static const char options[] =
     "      --version             show the version\n";
 
 static const struct option longopts[] = {
+	{ "combine",	no_argument,		NULL, 'c' },
 	{ "const-key",	required_argument,	NULL, 'K' },
 	{ "delimiter",	required_argument,	NULL, 'd' },
 	{ "fields",	required_argument,	NULL, 'f' },
@@ -68,7 +71,7 @@ static const struct {
 	const char	*name;
 	const char	*opts;	/* the mapper's own option letters */
 } mappers[] = {
-	[WORDS] =	{ "words",	"lmp" },
+	[WORDS] =	{ "words",	"clmp" },
 	[FIELDS] =	{ "fields",	"dfKkW" },
 	[GREP] =	{ "grep",	"iv" },
 	[IDENTITY] =	{ "identity",	"" },
@@ -82,6 +85,10 @@ static int rflag, fsep = '\t', wflag, keyfield = 1, iflag, vflag;
 static const char *constkey;
 static int vfields[MAXFIELDS] = { 2 }, nvfields = 1, maxfield = 2;
 static regex_t re;
+static int cflag;
+static struct htab counts;
+static uint64_t *count;
+static size_t ncount;
 
 static void
 parse_fields(const char *arg)
@@ -156,6 +163,54 @@ map_fields(struct rdr *r, struct rec *rec)
 	out_addc(&out, delim);
 }
 
+/* -c: the combiner inside the mapper, one hash lookup per word. */
+static void
+count_word(const char *tok, size_t len)
+{
+	uint32_t id;
+	int isnew;
+
+	id = htab_intern(&counts, tok, len, &isnew);
+	if (id == ncount) {
+		ncount = ncount ? ncount * 2 : 4096;
+		count = xreallocarray(count, ncount, sizeof(*count));
+	}
+	if (isnew)
+		count[id] = 0;
+	count[id]++;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct htab_key *x = &counts.keys[*(const uint32_t *)a];
+	const struct htab_key *y = &counts.keys[*(const uint32_t *)b];
+	int c = memcmp(x->p, y->p, x->len < y->len ? x->len : y->len);
+
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* The counts, in key order: what mr-shuffle | mr-reduce sum would give. */
+static void
+print_counts(void)
+{
+	uint32_t *ids = xreallocarray(NULL, counts.n, sizeof(*ids));
+	size_t i;
+
+	for (i = 0; i < counts.n; i++)
+		ids[i] = i;
+	qsort(ids, counts.n, sizeof(*ids), cmp_key);
+	for (i = 0; i < counts.n; i++) {
+		out_add(&out, counts.keys[ids[i]].p, counts.keys[ids[i]].len);
+		out_addc(&out, '\t');
+		out_u64(&out, count[ids[i]]);
+		out_addc(&out, delim);
+	}
+	free(ids);
+	free(count);
+	htab_free(&counts);
+}
+
 static void
 map_words(struct rec *rec)
 {
@@ -164,6 +219,11 @@ map_words(struct rec *rec)
 	const char tail[3] = { '\t', '1', delim };
 
 	words_start(&words, rec->val, rec->vlen);
+	if (cflag) {
+		while (words_next(&words, &tok, &len))
+			count_word(tok, len);
+		return;
+	}
 	while (words_next(&words, &tok, &len)) {
 		out_add(&out, tok, len);
 		out_add(&out, tail, 3);
@@ -225,9 +285,12 @@ main(int argc, char *argv[])
 	int ch, m, i;
 
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "d:f:hiK:k:lm:pRvWz", longopts,
+	while ((ch = getopt_long(argc, argv, "cd:f:hiK:k:lm:pRvWz", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'c':
+			cflag = 1;
+			break;
 		case 'd':
 			if (strlen(optarg) != 1)
 				cli_misuse("the delimiter must be one byte: '%s'",
@@ -284,7 +347,7 @@ main(int argc, char *argv[])
 	argc--;
 	argv++;
 	for (ch = 'A'; ch <= 'z'; ch++)
-		if (used[ch] && strchr("dfiKklmpvW", ch) &&
+		if (used[ch] && strchr("cdfiKklmpvW", ch) &&
 		    !strchr(mappers[m].opts, ch))
 			cli_misuse("option '-%c' does not apply to mapper '%s'",
 			    ch, mappers[m].name);
@@ -337,6 +400,8 @@ main(int argc, char *argv[])
 		}
 	}
 	rdr_free(&r);
+	if (cflag)
+		print_counts();
 	words_free(&words);
 	if (m == GREP)
 		regfree(&re);

@@ -430,3 +430,28 @@ setup() {
 	check 0 $'x\tAb\n' mr-map -i grep B
 	check 0 $'x\tAb\n' mr-map grep B -i
 }
+
+@test "words -c counts in memory: same as words | mr-shuffle | mr-reduce sum" {
+	gen_text 11 3000 >text
+	printf 'Árbol «árbol» ÁRBOL, x\n' >>text
+	for opts in "" "-l" "-l -p" "-p -m 3"; do
+		mr-map words $opts text | mr-shuffle | mr-reduce sum >want
+		mr-map words -c $opts text >got
+		cmp want got || { echo "differs with '$opts'" >&2; false; }
+	done
+	# Fed again into mr-reduce sum after mr-shuffle: exact (the combiner).
+	{ mr-map words -c text; mr-map words -c text; } | mr-shuffle | mr-reduce sum >twice
+	mr-map words text text | mr-shuffle | mr-reduce sum | cmp - twice
+}
+
+@test "words -c -z writes NUL-terminated counts; empty input prints nothing" {
+	printf 'b a\0a\0' | mr-map words -c -z | od -An -c | tr -s ' ' >got
+	printf '%s\n' ' a \t 2 \0 b \t 1 \0' >want
+	diff want got
+	[ -z "$(printf '' | mr-map words -c)" ]
+}
+
+@test "-c does not apply to other mappers" {
+	IN='' check_err 2 "mr-map: option '-c' does not apply to mapper 'lines'
+$USAGE_MAP" mr-map lines -c
+}
