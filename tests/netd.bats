@@ -1,0 +1,1031 @@
+#!/usr/bin/env bats
+# mr-netd and mr-netc: every opcode and job state through raw frames
+# (tests/netd/raw.py), the job spec parser through SUBMIT rejections, the
+# input, output and time limits, many concurrent clients, hostile and
+# stalled connections, the spool across kill -9 and SIGTERM, tokens, and
+# mr-netc's commands, messages and exit statuses.
+#
+# Each test starts its own daemon(s) on a Unix socket in its temp dir (and
+# a free loopback port with -p 0 where TCP matters), with TMPDIR set to a
+# directory of the test: the job processes inherit it, so they can be found
+# in /proc (job_procs) and none is left behind. teardown kills them all.
+
+load helper
+
+RAW=$BATS_TEST_DIRNAME/netd/raw.py
+FLOOD=$BATS_TEST_DIRNAME/netd/flood.py
+CLIENT_PY=$BATS_TEST_DIRNAME/../examples/client.py
+
+# A job that takes minutes and uses little data: one mr-map per line.
+SLOW_SPEC='mr-split -n 1 | mr-par -b 1 -j1 mr-map words'
+# A job of a second or two (MID_N lines "w", in $MID: see setup_file) whose
+# result is "w<TAB>$MID_N".
+MID_SPEC='mr-split -n 1 | mr-par -b 1 -j1 mr-map words | mr-shuffle | mr-reduce sum'
+WC_SPEC='mr-split | mr-map words | mr-shuffle | mr-reduce sum'
+USAGE_NETD='usage: mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]
+               [--token-file FILE] [OPTIONS]'
+USAGE_NETC='usage: mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] COMMAND ...'
+
+setup_file() {
+	# ~58 MB of word records (under the 64M default of --max-input):
+	# mr-shuffle takes seconds to sort them.
+	local d=$BATS_FILE_TMPDIR
+	PATH="${MR_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
+	gen_text 7 200000 | mr-map words >"$d/w.tsv"
+	for i in 1 2 3 4 5 6 7 8 9 10; do cat "$d/w.tsv"; done >"$d/big.tsv"
+	rm "$d/w.tsv"
+	seq 100000 >"$d/slow.in"
+	# MID_N: lines for MID_SPEC to take about 1.5 s, from the time this
+	# build takes to start mr-map (sanitizers make that 10 times slower).
+	local t0 t1 i per
+	t0=$EPOCHREALTIME
+	for i in 1 2 3 4 5 6 7 8 9 10; do mr-map words </dev/null; done
+	t1=$EPOCHREALTIME
+	per=$(((${t1/./} - ${t0/./}) / 10))
+	MID_N=$((1500000 / (per > 0 ? per : 1)))
+	[ "$MID_N" -ge 20 ] || MID_N=20
+	[ "$MID_N" -le 400 ] || MID_N=400
+	export MID_N
+	for ((i = 0; i < MID_N; i++)); do echo w; done >"$d/mid.in"
+	# The interpreter itself, not a wrapper script (pyenv's takes 0.5 s).
+	PY=$(python3 -c 'import sys; print(sys.executable)')
+	export PY
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	JT=$BATS_TEST_TMPDIR/jobtmp
+	mkdir -p "$JT"
+	SOCK=$BATS_TEST_TMPDIR/s
+	BIG=$BATS_FILE_TMPDIR/big.tsv
+	SLOW=$BATS_FILE_TMPDIR/slow.in
+	MID=$BATS_FILE_TMPDIR/mid.in
+	DPIDS=
+	BGPIDS=
+	NLOG=0
+}
+
+teardown() {
+	local p
+	for p in $BGPIDS; do
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	for p in $DPIDS; do
+		kill -KILL "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	for p in $(job_procs); do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+}
+
+# start_daemon OPTION...: mr-netd -U $SOCK OPTION... in the background
+# (pid $DPID, stderr in $LOG); returns once it listens. With -p 0, $PORT
+# is the port it took.
+start_daemon() {
+	LOG=$BATS_TEST_TMPDIR/log.$((NLOG += 1))
+	TMPDIR=$JT mr-netd -U "$SOCK" "$@" 2>"$LOG" 3>&- &
+	DPID=$!
+	DPIDS="$DPIDS $DPID"
+	wait_log "listening on $SOCK"
+	PORT=$(sed -n 's/^mr-netd: listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$LOG")
+}
+
+# wait_log TEXT: waits up to 20 s for a line of $LOG to hold TEXT.
+wait_log() {
+	local i
+	for i in $(seq 400); do
+		grep -qF -- "$1" "$LOG" && return 0
+		if ! kill -0 "$DPID" 2>/dev/null; then
+			grep -qF -- "$1" "$LOG" && return 0
+			break
+		fi
+		sleep 0.05
+	done
+	echo "no log line with: $1; the log:" >&2
+	cat "$LOG" >&2
+	return 1
+}
+
+# job_procs: live processes (not daemons) that inherited TMPDIR=$JT.
+job_procs() {
+	local f p d
+	for f in $(grep -lzxF "TMPDIR=$JT" /proc/[0-9]*/environ 2>/dev/null); do
+		p=${f#/proc/}
+		p=${p%/environ}
+		for d in $DPIDS; do
+			[ "$p" != "$d" ] || continue 2
+		done
+		echo "$p"
+	done
+}
+
+# no_job_procs: within 2 s no job process is left; else lists them. (The
+# daemon may send SIGTERM first and SIGKILL a second later.)
+no_job_procs() {
+	local i left
+	for i in $(seq 40); do
+		left=$(job_procs)
+		[ -n "$left" ] || return 0
+		sleep 0.05
+	done
+	echo "job processes survive:" >&2
+	ps -o pid,pgid,ppid,stat,args -p "$(echo $left | tr ' ' ,)" >&2 || true
+	return 1
+}
+
+# R REQUEST...: raw.py on the daemon's socket (or $ADDR), as `capture`.
+R() {
+	capture "$PY" -S "$RAW" "${ADDR:-$SOCK}" "$@"
+}
+
+# RP REQUEST...: the same, pipelined.
+RP() {
+	capture "$PY" -S "$RAW" -P "${ADDR:-$SOCK}" "$@"
+}
+
+# expect LINE...: the last command exited 0, stderr empty, stdout exactly
+# the LINEs.
+expect() {
+	if [ $# -eq 0 ]; then
+		: >"$BATS_TEST_TMPDIR/.want"
+	else
+		printf '%s\n' "$@" >"$BATS_TEST_TMPDIR/.want"
+	fi
+	assert_status 0
+	assert_out_file "$BATS_TEST_TMPDIR/.want"
+	assert_err ""
+}
+
+# NC ARG...: mr-netc -U $SOCK ARG..., as `capture`.
+NC() {
+	capture mr-netc -U "$SOCK" "$@"
+}
+
+# ms_at N: the number of line N of stdout ('ms N' of raw.py's mark).
+ms_at() {
+	sed -n "${1}s/^ms //p" "$BATS_TEST_TMPDIR/.out"
+}
+
+now_ms() {
+	local t=$EPOCHREALTIME
+	echo $((${t/./} / 1000))
+}
+
+# ---- usage ----
+
+@test "mr-netd, mr-netc: usage lines on misuse, -h lists every option" {
+	capture mr-netd -x
+	assert_status 2
+	[ "$(tail -n 2 .err)" = "$USAGE_NETD" ] || fail_with "no usage lines"
+	capture mr-netd extra
+	assert_status 2
+	[ "$(tail -n 2 .err)" = "$USAGE_NETD" ] || fail_with "no usage lines"
+	capture mr-netc
+	assert_status 2
+	[ "$(tail -n 1 .err)" = "$USAGE_NETC" ] || fail_with "no usage line"
+	capture mr-netc frobnicate 1
+	assert_status 2
+	[ "$(tail -n 1 .err)" = "$USAGE_NETC" ] || fail_with "no usage line"
+	capture mr-netd -h
+	assert_status 0
+	for o in -d -j -l -p -U --spool --token-file --keep-results --expire \
+	    --max-input --max-output --max-time --max-queue --timeout --pidfile \
+	    --syslog; do
+		grep -qe "$o" .out || fail_with "mr-netd -h does not list $o"
+	done
+	capture mr-netc -h
+	assert_status 0
+	for o in -H -p -U --token-file --timeout run submit fetch wait status \
+	    cancel put run-on; do
+		grep -qe "$o" .out || fail_with "mr-netc -h does not list $o"
+	done
+}
+
+# ---- every opcode and state through raw frames ----
+
+@test "raw: SUBMIT gives ids from 1 up; FETCH and WAIT hand a result out once" {
+	start_daemon
+	R submit 'mr-map words' $'a b\n' submit 'mr-map words' $'c\n' \
+	    wait 1 10000 fetch 1 wait 2 10000 wait 2 10000 fetch 2 \
+	    submit 'mr-map words | mr-shuffle | mr-reduce sum' $'x y x\n' \
+	    poll 3 0 fetch 3 fetch 3 status 3
+	expect 'id 1' 'id 2' '0 a\t1\nb\t1\n' 4 '0 c\t1\n' 4 4 \
+	    'id 3' 0 '0 x\t2\ny\t1\n' 4 4
+	grep -qx 'mr-netd: job 3 accepted (mr-map words | mr-shuffle | mr-reduce sum)' "$LOG"
+	grep -qx 'mr-netd: job 3 fetched' "$LOG"
+	grep -qE '^mr-netd: job 3 done in [0-9]+\.[0-9]{3}s$' "$LOG"
+}
+
+@test "raw: FETCH, STATUS and WAIT 0 of queued and running jobs; CANCEL of both" {
+	start_daemon -j 1
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'q\n' \
+	    fetch 1 fetch 2 status 1 status 2 wait 1 0 wait 2 0 fetch 1 fetch 2
+	expect 'id 1' 'id 2' 2 1 2 1 2 1 2 1
+	R cancel 2 status 2 fetch 2 fetch 2 status 2 status 1
+	expect 5 5 5 4 4 2
+	R cancel 1 poll 1 5 fetch 1 fetch 1
+	expect 5 5 5 4
+	no_job_procs
+	grep -qx 'mr-netd: job 1 cancelled' "$LOG"
+	grep -qx 'mr-netd: job 2 cancelled' "$LOG"
+	# The slot is free again.
+	R submit 'mr-map words' $'z\n' wait % 10000
+	expect 'id 3' '0 z\t1\n'
+}
+
+@test "raw: CANCEL of a running job: STATUS and FETCH right after it say cancelled" {
+	start_daemon
+	R submit "$SLOW_SPEC" @"$SLOW" poll 1 2
+	expect 'id 1' 2
+	# In one write: the daemon reads these before the job is reaped.
+	RP cancel 1 status 1 fetch 1 fetch 1
+	expect 5 5 5 4
+}
+
+@test "raw: a failed job's reason is handed out once; STATUS does not consume" {
+	start_daemon
+	R submit 'mr-map nosuch' $'a\n' wait 1 10000 fetch 1 \
+	    submit 'mr-map words | mr-reduce nosuchop' $'a\n' poll 2 3 status 2 \
+	    status 2 fetch 2 fetch 2 status 2
+	expect 'id 1' \
+	    "3 stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    4 'id 2' 3 3 3 \
+	    "3 stage 2 (mr-reduce nosuchop): exited with status 2: mr-reduce: unknown operation 'nosuchop'" \
+	    4 4
+	grep -qE "^mr-netd: job 2 failed in [0-9]+\.[0-9]{3}s: stage 2 \(mr-reduce nosuchop\): exited with status 2: mr-reduce: unknown operation 'nosuchop'\$" "$LOG"
+	# A done job: STATUS twice, then the result is still there.
+	R submit 'mr-map words' $'d\n' poll 3 0 status 3 status 3 fetch 3 status 3
+	expect 'id 3' 0 0 0 '0 d\t1\n' 4
+	# Unknown ids.
+	R fetch 12345 status 12345 wait 12345 1000 wait 12345 0 fetch 0
+	expect 4 4 4 4 4
+}
+
+@test "raw: --keep-results: results, reasons and cancellations stay" {
+	start_daemon --keep-results -j 1
+	R submit 'mr-map words' $'a\n' wait 1 10000 fetch 1 wait 1 0 wait 1 5000 status 1 \
+	    submit 'mr-map nosuch' '' wait 2 10000 fetch 2 status 2
+	expect 'id 1' '0 a\t1\n' '0 a\t1\n' '0 a\t1\n' '0 a\t1\n' 0 'id 2' \
+	    "3 stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    "3 stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    3
+	R submit "$SLOW_SPEC" @"$SLOW" cancel 3 poll 3 5 fetch 3 fetch 3 status 3
+	expect 'id 3' 5 5 5 5 5
+	no_job_procs
+}
+
+@test "raw: WAIT returns when the job ends, else at its timeout with state 1/2 and no payload" {
+	start_daemon -j 1
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'w\n' mark \
+	    wait 2 500 mark wait 1 700 mark wait 1 0 wait 2 0 mark
+	assert_status 0
+	sed '/^ms /d' .out >got
+	printf '%s\n' 'id 1' 'id 2' 1 2 2 1 >want
+	cmp -s want got || fail_with "wrong replies"
+	a=$(ms_at 5) b=$(ms_at 7) c=$(ms_at 10)
+	[ "$a" -ge 450 ] && [ "$a" -lt 2000 ] || fail_with "WAIT 500 returned after $a ms"
+	[ "$b" -ge 650 ] && [ "$b" -lt 2000 ] || fail_with "WAIT 700 returned after $b ms"
+	# WAIT 0 is FETCH: at once.
+	[ "$c" -lt 300 ] || fail_with "WAIT 0 took $c ms"
+	# A long WAIT returns as soon as the job is done.
+	R cancel 1 poll 1 5 mark wait 2 60000 mark
+	assert_status 0
+	[ "$(sed -n 4p .out)" = '0 w\t1\n' ] || fail_with "no result"
+	a=$(ms_at 5)
+	[ "$a" -lt 3000 ] || fail_with "WAIT took $a ms"
+	# WAIT 0 on a done job consumes it like FETCH.
+	R submit 'mr-map words' $'v\n' poll 3 0 wait 3 0 wait 3 0
+	expect 'id 3' 0 '0 v\t1\n' 4
+}
+
+@test "raw: CANCEL leaves finished jobs as they are; unknown is 4" {
+	start_daemon -j 1
+	R submit 'mr-map words' $'a\n' poll 1 0 cancel 1 status 1 fetch 1 \
+	    submit 'mr-map nosuch' '' poll 2 3 cancel 2 fetch 2 \
+	    cancel 999 status 999
+	expect 'id 1' 0 0 0 '0 a\t1\n' 'id 2' 3 3 \
+	    "3 stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    4 4
+	R submit "$SLOW_SPEC" @"$SLOW" cancel 3 poll 3 5 cancel 3 status 3 fetch 3 cancel 3
+	expect 'id 3' 5 5 5 5 5 4
+	no_job_procs
+}
+
+@test "raw: PUT and SUBMIT-ON; PUT replaces; PUT of empty data removes" {
+	start_daemon
+	R put x $'a b a\n' submit-on "$WC_SPEC" x wait % 10000 \
+	    submit-on 'mr-map words' x wait % 10000 \
+	    put x $'c\n' submit-on "$WC_SPEC" x wait % 10000 \
+	    put x '' submit-on "$WC_SPEC" x submit-on 'mr-map words' zz
+	expect ok 'id 1' '0 a\t2\nb\t1\n' 'id 2' '0 a\t1\nb\t1\na\t1\n' \
+	    ok 'id 3' '0 c\t1\n' ok "rejected: no data set 'x'" \
+	    "rejected: no data set 'zz'"
+	grep -qx "mr-netd: data set 'x' stored (6 bytes)" "$LOG"
+	grep -qx "mr-netd: data set 'x' removed" "$LOG"
+	# The same name again after the removal.
+	R put x $'d\n' submit-on 'mr-map words' x wait % 10000
+	expect ok 'id 4' '0 d\t1\n'
+}
+
+@test "raw: jobs submitted on a data set keep its data when it is replaced or removed" {
+	start_daemon -j 1
+	R submit "$SLOW_SPEC" @"$SLOW" put y $'old\n' submit-on 'mr-map words' y \
+	    put y $'new\n' submit-on 'mr-map words' y put y '' \
+	    status 2 status 3 cancel 1 wait 2 10000 wait 3 10000
+	expect 'id 1' ok 'id 2' ok 'id 3' ok 1 1 5 '0 old\t1\n' '0 new\t1\n'
+}
+
+@test "raw: PUT and SUBMIT-ON refuse invalid data set names" {
+	start_daemon
+	n64=$(printf 'n%.0s' $(seq 64))
+	R put 'a/b' x put '' x put 'a b' x put '../x' x put 'é' x put 'a:b' x \
+	    put "$n64" x put ok.Name-1_2 x \
+	    submit-on 'mr-map words' 'a/b' submit-on 'mr-map words' '' \
+	    submit-on 'mr-map words' ok.Name-1_2 wait % 10000
+	expect 'refused(1): invalid data set name' 'refused(1): invalid data set name' \
+	    'refused(1): invalid data set name' 'refused(1): invalid data set name' \
+	    'refused(1): invalid data set name' 'refused(1): invalid data set name' \
+	    ok ok 'rejected: invalid data set name' 'rejected: invalid data set name' \
+	    'id 1' '0 x\t1\n'
+	# A name over 64 bytes: refused, then the connection is closed.
+	R put "${n64}n" x eof 3
+	assert_status 0
+	[ "$(sed -n 1p .out)" != ok ] && [[ $(sed -n 1p .out) == "refused(1): "* ]] ||
+		fail_with "a 65-byte name is not refused"
+	[ "$(sed -n 2p .out)" = closed ] || fail_with "connection not closed"
+	R put "$n64" '' submit-on 'mr-map words' "$n64"
+	expect ok "rejected: no data set '$n64'"
+}
+
+@test "raw: AUTH with --token-file; unauthenticated requests are refused and closed" {
+	printf 'sesame\nsecond line\n' >tok
+	start_daemon --token-file tok
+	R auth sesame submit 'mr-map words' $'a\n' wait % 10000 put d $'e\n' \
+	    submit-on 'mr-map words' d wait % 10000 status 1
+	expect 0 'id 1' '0 a\t1\n' ok 'id 2' '0 e\t1\n' 4
+	R auth wrong status 1
+	expect 1 closed
+	R auth $'sesame\nsecond line' eof 3
+	expect 1 closed
+	R auth '' eof 3
+	expect 1 closed
+	R submit 'mr-map words' x eof 3
+	expect 'rejected: authentication required' closed
+	R submit-on 'mr-map words' d eof 3
+	expect 'rejected: authentication required' closed
+	R put d x eof 3
+	expect 'refused(1): authentication required' closed
+	for req in 'fetch 1' 'status 1' 'cancel 1' 'wait 1 0' 'wait 1 1000'; do
+		# shellcheck disable=SC2086
+		R $req
+		expect closed
+	done
+	# None of that got through.
+	R auth sesame status 3 submit 'mr-map words' $'f\n' wait % 10000
+	expect 0 4 'id 3' '0 f\t1\n'
+}
+
+@test "raw: several requests on one connection, sent all at once" {
+	start_daemon
+	RP submit 'mr-map words' $'a\n' submit "$WC_SPEC" $'b b\n' \
+	    wait 1 10000 wait 2 10000 status 1 fetch 2 put d $'z\n' \
+	    submit-on 'mr-map words' d wait 3 10000 cancel 99 \
+	    submit sh x submit 'mr-map words' $'y\n' wait 4 10000
+	expect 'id 1' 'id 2' '0 a\t1\n' '0 b\t2\n' 4 4 ok 'id 3' '0 z\t1\n' 4 \
+	    "rejected: program 'sh' is not allowed" 'id 4' '0 y\t1\n'
+}
+
+@test "raw: an unknown opcode closes the connection without a reply; the daemon serves on" {
+	start_daemon
+	"$PY" -S "$RAW" "$SOCK" submit 'mr-map words' $'k\n' sleep 1 wait % 10000 \
+	    >other.out 2>&1 3>&- &
+	BGPIDS="$BGPIDS $!"
+	sleep 0.3
+	R raw '\x08\x01\x00\x00\x00' eof 3
+	expect closed
+	R raw '\xff' eof 3
+	expect closed
+	R status 999 raw '\x09' status 999
+	expect 4 closed
+	R submit 'mr-map words' $'x\n' wait % 10000
+	expect 'id 2' '0 x\t1\n'
+	wait $BGPIDS
+	BGPIDS=
+	[ "$(cat other.out)" = $'id 1\n0 k\\t1\\n' ] || { cat other.out >&2; false; }
+}
+
+@test "raw: cut-short frames, a spec over 64 KiB, data over --max-input" {
+	start_daemon --max-input 1000
+	# Cut short: a SUBMIT header announcing 100 bytes of data, 10 sent.
+	R raw '\x00\x0c\x00\x00\x00mr-map words\x64\x00\x00\x000123456789'
+	expect
+	R raw '\x01\x07\x00'
+	expect
+	R raw '\x00\x0c\x00\x00\x00mr-m'
+	expect
+	R raw '\x05\x03\x00\x00\x00abc\x10\x00\x00\x00xyz'
+	expect
+	# None of them made a job or a data set.
+	R submit 'mr-map words' $'a\n' wait % 10000 submit-on 'mr-map words' abc
+	expect 'id 1' '0 a\t1\n' "rejected: no data set 'abc'"
+	head -c 1000 /dev/zero | tr '\0' 'a' >d1000
+	head -c 1001 /dev/zero | tr '\0' 'a' >d1001
+	R submit 'mr-map lines' @d1000 wait % 10000
+	assert_status 0
+	[ "$(head -n 1 .out)" = 'id 2' ] || fail_with "1000 bytes refused"
+	R submit 'mr-map lines' @d1001 eof 3
+	expect 'rejected: data of 1001 bytes is over the limit of 1000' closed
+	R put big @d1001 eof 3
+	expect 'refused(1): data of 1001 bytes is over the limit of 1000' closed
+	R put big @d1000 submit-on 'mr-map words' big wait % 10000
+	expect ok 'id 3' "0 $(cat d1000)\\t1\\n"
+	printf '%65537s' '' >spec65537
+	R submit "$(cat spec65537)" x eof 3
+	expect 'rejected: spec of 65537 bytes is too long' closed
+	# 64 KiB is not too long (the spec is all blanks: no stage).
+	R submit "$(printf '%65536s' '')" x submit 'mr-map words' $'b\n' wait % 10000
+	expect 'rejected: empty stage in job spec' 'id 4' '0 b\t1\n'
+	# Still serving.
+	IN=$'p q\n' check 0 $'p\t1\nq\t1\n' mr-netc -U "$SOCK" run 'mr-map words'
+}
+
+# ---- the job spec ----
+
+@test "job spec: quotes; a quoted '|' or blank stays in its word" {
+	start_daemon
+	R submit "mr-map grep 'a|b'" $'a\nb\nc\nxa|by\n' wait % 10000 \
+	    submit 'mr-map grep "x\"y"' $'x"y\nxy\n' wait % 10000 \
+	    submit 'mr-map grep "\\\\"' $'a\\b\nab\n' wait % 10000 \
+	    submit "mr-map grep '^[\$]x;<>&#~\`[(][)][{][}][*][?]!\\\\'" $'$x;<>&#~`(){}*?!\\ y\nz\n' wait % 10000 \
+	    submit 'mr-map grep "^[<>;&#~(){}*?]x|u v"' $'<x\nu v\nu\nx\n' wait % 10000 \
+	    submit "mr-map grep a'b'\"c\"d" $'abcd\nab\n' wait % 10000 \
+	    submit $'mr-map\tgrep\n\'a b\'  |mr-map   words|  mr-shuffle|mr-reduce sum' $'a b c\n' wait % 10000 \
+	    submit "mr-map grep ''" $'q\n' wait % 10000
+	expect 'id 1' '0 a\nb\nxa|by\n' \
+	    'id 2' '0 x"y\n' \
+	    'id 3' '0 a\\b\n' \
+	    'id 4' '0 $x;<>&#~`(){}*?!\\ y\n' \
+	    'id 5' '0 <x\nu v\n' \
+	    'id 6' '0 abcd\n' \
+	    'id 7' '0 a\t1\nb\t1\nc\t1\n' \
+	    'id 8' '0 q\n'
+}
+
+@test "job spec: every shell construct is refused with its character" {
+	start_daemon
+	args=()
+	want=()
+	for c in '<' '>' ';' '&' '$' '`' '(' ')' '\' '*' '?' '[' ']' '{' '}' '~' '#'; do
+		args+=(submit "mr-map grep a${c}b" $'data\n')
+		want+=("rejected: '${c//\\/\\\\}' is not accepted in a job spec")
+		args+=(submit "${c}x mr-map words" '')
+		want+=("rejected: '${c//\\/\\\\}' is not accepted in a job spec")
+	done
+	args+=(submit 'mr-map grep "a$b"' x)
+	want+=("rejected: '\$' is not accepted in a job spec")
+	args+=(submit 'mr-map grep "a`b`"' x)
+	want+=("rejected: '\`' is not accepted in a job spec")
+	args+=(submit 'mr-map words >out' x)
+	want+=("rejected: '>' is not accepted in a job spec")
+	args+=(submit 'mr-map words; sh' x)
+	want+=("rejected: ';' is not accepted in a job spec")
+	args+=(submit 'mr-map words && sh' x)
+	want+=("rejected: '&' is not accepted in a job spec")
+	# The data of each refused job was read and dropped: the connection
+	# still works.
+	args+=(submit 'mr-map words' $'ok\n' wait % 10000)
+	want+=('id 1' '0 ok\t1\n')
+	R "${args[@]}"
+	expect "${want[@]}"
+}
+
+@test "job spec: only the five programs, from the daemon's directory" {
+	start_daemon
+	R submit sh x submit 'cat' x submit /bin/sh x submit ../bin/mr-map x \
+	    submit "$(command -v mr-map) words" x submit 'mr-map words | sh' x \
+	    submit 'mr-netd' x submit 'mr-netc status 1' x submit 'awk 1' x \
+	    submit 'mr-par mr-par mr-map words' x \
+	    submit 'mr-par -j 2 mr-par -j 2 mr-map words' x
+	expect "rejected: program 'sh' is not allowed" \
+	    "rejected: program 'cat' is not allowed" \
+	    "rejected: program '/bin/sh' is not allowed" \
+	    "rejected: program '../bin/mr-map' is not allowed" \
+	    "rejected: program '$(command -v mr-map)' is not allowed" \
+	    "rejected: program 'sh' is not allowed" \
+	    "rejected: program 'mr-netd' is not allowed" \
+	    "rejected: program 'mr-netc' is not allowed" \
+	    "rejected: program 'awk' is not allowed" \
+	    'rejected: mr-par may only run mr-split, mr-map, mr-shuffle or mr-reduce' \
+	    'rejected: mr-par may only run mr-split, mr-map, mr-shuffle or mr-reduce'
+	# And each of the five does run, mr-par with a filter.
+	R submit 'mr-split -n 1 | mr-par -j 2 -b 1 mr-map words -l | mr-shuffle -S 1M | mr-reduce -H sum count' \
+	    $'A b\na\n' wait % 10000
+	expect 'id 1' '0 a\t2\t2\nb\t1\t1\n'
+}
+
+@test "job spec: mr-par's COMMAND must be one of the four filters" {
+	start_daemon
+	R submit "mr-par sh -c 'x'" x submit 'mr-par -j 2 cat' x \
+	    submit 'mr-par /bin/sh' x
+	expect 'rejected: mr-par may only run mr-split, mr-map, mr-shuffle or mr-reduce' \
+	    'rejected: mr-par may only run mr-split, mr-map, mr-shuffle or mr-reduce' \
+	    'rejected: mr-par may only run mr-split, mr-map, mr-shuffle or mr-reduce'
+}
+
+@test "job spec: options and operands that name files are refused" {
+	start_daemon
+	R submit 'mr-par -T /tmp mr-map words' x \
+	    submit 'mr-par --joblog x mr-map words' x \
+	    submit 'mr-par --joblog=x mr-map words' x \
+	    submit 'mr-par --failed x mr-map words' x \
+	    submit 'mr-shuffle -T /tmp' x \
+	    submit 'mr-map words | mr-shuffle -T/tmp' x \
+	    submit 'mr-par -j2 mr-shuffle -T /tmp' x \
+	    submit 'mr-split FILE' x \
+	    submit 'mr-split -n 1 /etc/passwd' x \
+	    submit 'mr-shuffle FILE' x \
+	    submit 'mr-map words FILE' x \
+	    submit 'mr-map grep x /etc/passwd' x \
+	    submit 'mr-par mr-map words FILE' x \
+	    submit 'mr-reduce sum -- FILE' x \
+	    submit 'mr-reduce -- FILE' x \
+	    submit 'mr-map words' $'still fine\n' wait % 10000
+	expect "rejected: '-T' is not allowed in a job spec" \
+	    "rejected: '--joblog' is not allowed in a job spec" \
+	    "rejected: '--joblog' is not allowed in a job spec" \
+	    "rejected: '--failed' is not allowed in a job spec" \
+	    "rejected: '-T' is not allowed in a job spec" \
+	    "rejected: '-T' is not allowed in a job spec" \
+	    "rejected: '-T' is not allowed in a job spec" \
+	    'rejected: file operands are not allowed in a job spec' \
+	    'rejected: file operands are not allowed in a job spec' \
+	    'rejected: file operands are not allowed in a job spec' \
+	    'rejected: file operands are not allowed in a job spec' \
+	    'rejected: file operands are not allowed in a job spec' \
+	    'rejected: file operands are not allowed in a job spec' \
+	    "rejected: '--' is not allowed in a job spec" \
+	    "rejected: '--' is not allowed in a job spec" \
+	    'id 1' '0 still\t1\nfine\t1\n'
+}
+
+@test "job spec: empty stages and unterminated quotes" {
+	start_daemon
+	R submit '' x submit '   ' x submit 'mr-map words |' x \
+	    submit '| mr-map words' x submit 'mr-map words || mr-shuffle' x \
+	    submit 'mr-map words | | mr-shuffle' x submit $'mr-map words |\t\n' x \
+	    submit "mr-map grep 'abc" x submit 'mr-map grep "abc' x \
+	    submit 'mr-map grep "ab\"' x submit "mr-map grep 'a'\"b" x \
+	    submit 'mr-map words' $'ok\n' wait % 10000
+	expect 'rejected: empty stage in job spec' 'rejected: empty stage in job spec' \
+	    'rejected: empty stage in job spec' 'rejected: empty stage in job spec' \
+	    'rejected: empty stage in job spec' 'rejected: empty stage in job spec' \
+	    'rejected: empty stage in job spec' \
+	    'rejected: unterminated quote in job spec' 'rejected: unterminated quote in job spec' \
+	    'rejected: unterminated quote in job spec' 'rejected: unterminated quote in job spec' \
+	    'id 1' '0 ok\t1\n'
+}
+
+# ---- limits ----
+
+@test "--max-time: a job over it fails 'over the time limit'; none of its processes survive" {
+	start_daemon --max-time 1
+	t0=$(now_ms)
+	R submit mr-shuffle @"$BIG" wait % 30000
+	t1=$(now_ms)
+	expect 'id 1' '3 over the time limit'
+	[ $((t1 - t0)) -ge 900 ] || fail_with "failed after $((t1 - t0)) ms"
+	no_job_procs
+	grep -qE '^mr-netd: job 1 failed in [0-9.]+s: over the time limit$' "$LOG"
+	# Still serving, and a short job is not touched by the limit.
+	R submit 'mr-map words' $'a\n' wait % 10000
+	expect 'id 2' '0 a\t1\n'
+}
+
+@test "--max-time: the instances of mr-par in a job do not survive it either" {
+	start_daemon --max-time 1
+	R submit 'mr-par -b 512M mr-shuffle' @"$BIG" wait % 30000
+	expect 'id 1' '3 over the time limit'
+	no_job_procs
+}
+
+@test "CANCEL: no process of a running job survives, mr-par's instances included" {
+	start_daemon
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-par -b 512M mr-shuffle' @"$BIG"
+	expect 'id 1' 'id 2'
+	# Wait until job 2's mr-shuffle instance runs.
+	for i in $(seq 200); do
+		for p in $(job_procs); do
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = mr-shuffle ] && break 2
+		done
+		sleep 0.05
+	done
+	[ "$i" -lt 200 ] || fail_with "mr-par did not start mr-shuffle"
+	job_procs >&3; R cancel 1 cancel 2 poll 1 5 poll 2 5 fetch 1 fetch 2; job_procs >&3
+	expect 5 5 5 5 5 5
+	no_job_procs
+}
+
+@test "--max-output: a job writing more fails 'result over the output limit'" {
+	start_daemon --max-output 100
+	R submit "$SLOW_SPEC" @"$SLOW" wait % 30000
+	expect 'id 1' '3 result over the output limit'
+	no_job_procs
+	# Exactly the limit is fine.
+	head -c 99 /dev/zero | tr '\0' 'a' >d
+	R submit 'mr-map identity' @d wait % 10000
+	expect 'id 2' "0 $(cat d)\\n"
+}
+
+@test "--max-output: a quick job over the limit fails too" {
+	start_daemon --max-output 10
+	R submit 'mr-map words' $'aaaa bbbb cccc dddd\n' wait % 10000
+	expect 'id 1' '3 result over the output limit'
+}
+
+@test "--max-input: refused data is not read, the daemon serves on" {
+	start_daemon --max-input 1K -p 0
+	head -c 5000000 /dev/zero >d
+	R submit 'mr-map words' @d eof 3
+	expect 'rejected: data of 5000000 bytes is over the limit of 1024' closed
+	IN=$'a\n' check 0 $'a\t1\n' mr-netc -U "$SOCK" run 'mr-map words'
+	capture mr-netc -U "$SOCK" run 'mr-map words' d
+	assert_status 1
+	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the limit of 1024'
+	# The same over TCP, where closing with unread data resets the connection.
+	capture mr-netc -p "$PORT" run 'mr-map words' d
+	assert_status 1
+	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the limit of 1024'
+	IN=$'b\n' check 0 $'b\t1\n' mr-netc -p "$PORT" run 'mr-map words'
+}
+
+@test "--max-queue: over it, SUBMIT is refused with 'queue full'" {
+	start_daemon -j 1 --max-queue 2
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'a\n' \
+	    submit 'mr-map words' $'b\n' submit 'mr-map words' $'c\n' \
+	    cancel 1 wait 2 10000 wait 3 10000 submit 'mr-map words' $'d\n' wait % 10000
+	expect 'id 1' 'id 2' 'id 3' 'rejected: queue full' 5 '0 a\t1\n' '0 b\t1\n' \
+	    'id 4' '0 d\t1\n'
+}
+
+# ---- load ----
+
+@test "50 concurrent clients x 10 jobs: every result right, each fetched once" {
+	start_daemon -j 8
+	# Each job counts the words of an input of one word a line, a
+	# different one for each, in one stage: starting processes is what
+	# takes the time here (with sanitizers above all), so no more than
+	# needed. mr-netc's leak check at exit is done by other tests.
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	pids=
+	for c in $(seq 50); do
+		(
+			for k in 1 2 3 4 5 6 7 8 9 10; do
+				in="c$c"$'\n'"j$k"$'\n'"c$c"
+				for ((i = 0; i < k; i++)); do in="$in"$'\n'x; done
+				mr-netc -U "$SOCK" run 'mr-reduce -H count' \
+				    >"r.$c.$k" 2>"e.$c.$k" <<<"$in"
+				echo $? >"s.$c.$k"
+			done
+		) 3>&- &
+		pids="$pids $!"
+	done
+	BGPIDS=$pids
+	wait $pids
+	BGPIDS=
+	# Checked all at once: a fork per job would take seconds.
+	files=()
+	for c in $(seq 50); do
+		for k in 1 2 3 4 5 6 7 8 9 10; do
+			printf 'c%d\t2\nj%d\t1\nx\t%d\n' "$c" "$k" "$k"
+			files+=("r.$c.$k")
+		done
+	done >want
+	cat "${files[@]}" >got
+	cat e.* >errors
+	[ ! -s errors ] || { head errors >&2; false; }
+	[ "$(cat s.* | sort | uniq -c | sed 's/^ *//')" = '500 0' ] || { cat s.* | sort | uniq -c >&2; false; }
+	cmp -s want got || { diff want got | head >&2; false; }
+	[ "$(grep -c ' accepted (' "$LOG")" = 500 ]
+	[ "$(grep -E '^mr-netd: job [0-9]+ fetched$' "$LOG" | sort | uniq | wc -l)" = 500 ]
+	[ "$(grep -cE '^mr-netd: job [0-9]+ fetched$' "$LOG")" = 500 ]
+	# All gone after the one fetch.
+	args=()
+	for i in $(seq 500); do args+=(status "$i"); done
+	R "${args[@]}"
+	assert_status 0
+	[ "$(sort -u .out)" = 4 ] || fail_with "a job is left"
+}
+
+@test "-j 2: a long job does not delay short ones" {
+	start_daemon -j 2
+	R submit "$SLOW_SPEC" @"$SLOW" poll 1 2
+	expect 'id 1' 2
+	for i in 1 2 3 4 5; do
+		t0=$(now_ms)
+		IN="s$i" check 0 "s$i"$'\t1\n' mr-netc -U "$SOCK" run 'mr-map words'
+		t1=$(now_ms)
+		[ $((t1 - t0)) -lt 1000 ] || fail_with "short job $i took $((t1 - t0)) ms"
+	done
+	R status 1 cancel 1
+	expect 2 5
+}
+
+@test "1000 connections of random bytes and 200 stalled ones do not hold up a job" {
+	start_daemon
+	capture "$PY" -S "$FLOOD" "$SOCK" 1000 250 4242
+	expect 'sent 1000'
+	"$PY" -S "$FLOOD" stall "$SOCK" 200 60 >stall.out 2>&1 3>&- &
+	BGPIDS="$BGPIDS $!"
+	for i in $(seq 200); do
+		grep -q ready stall.out && break
+		sleep 0.05
+	done
+	grep -q ready stall.out
+	t0=$(now_ms)
+	IN=$'a b a\n' check 0 $'a\t2\nb\t1\n' mr-netc -U "$SOCK" run "$WC_SPEC"
+	t1=$(now_ms)
+	[ $((t1 - t0)) -lt 1000 ] || fail_with "the job took $((t1 - t0)) ms"
+	kill -0 "$DPID"
+	! grep -q stalled: stall.out || { cat stall.out >&2; false; }
+}
+
+@test "--timeout 1: stalled connections are closed after 1 s, idle ones after 6 s" {
+	start_daemon --timeout 1
+	capture "$PY" -S "$FLOOD" stall "$SOCK" 20 10 1
+	assert_status 0
+	assert_err ""
+	grep -qx ready .out
+	line=$(grep '^stalled: ' .out)
+	[[ $line =~ ^stalled:\ 20\ of\ 20\ closed,\ first\ after\ ([0-9.]+)\ s,\ last\ after\ ([0-9.]+)\ s$ ]] ||
+		fail_with "not every stalled connection was closed"
+	awk -v a="${BASH_REMATCH[1]}" -v b="${BASH_REMATCH[2]}" 'BEGIN { exit !(a >= 0.9 && b <= 3) }' ||
+		fail_with "stalled connections closed too early or too late"
+	line=$(grep '^idle: ' .out)
+	[[ $line =~ ^idle:\ 1\ of\ 1\ closed,\ first\ after\ ([0-9.]+)\ s ]] ||
+		fail_with "the idle connection was not closed"
+	awk -v a="${BASH_REMATCH[1]}" 'BEGIN { exit !(a >= 5.5 && a <= 8.5) }' ||
+		fail_with "the idle connection was closed at the wrong time"
+	IN=$'a\n' check 0 $'a\t1\n' mr-netc -U "$SOCK" run 'mr-map words'
+}
+
+# ---- the spool ----
+
+@test "--spool: after kill -9, interrupted and queued jobs run again, results stay, ids are not reused" {
+	start_daemon --spool sp -j 1
+	R submit 'mr-map words' $'a\n' poll 1 0 submit 'mr-map nosuch' '' poll 2 3 \
+	    submit "$MID_SPEC" @"$MID" poll 3 2 submit 'mr-map words' $'q\n' status 4
+	expect 'id 1' 0 'id 2' 3 'id 3' 2 'id 4' 1
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	# The job's processes die with it, as a service manager would do.
+	for p in $(job_procs); do kill -KILL "$p" 2>/dev/null || true; done
+	start_daemon --spool sp -j 1
+	grep -qx 'mr-netd: job 3 recovered from the spool' "$LOG"
+	grep -qx 'mr-netd: job 4 recovered from the spool' "$LOG"
+	R wait 3 60000 wait 4 10000 fetch 1 fetch 2 fetch 1 fetch 2 \
+	    submit 'mr-map words' $'n\n'
+	assert_status 0
+	printf '%s\n' "0 w\\t$MID_N\\n" '0 q\t1\n' '0 a\t1\n' \
+	    "3 stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    4 4 >want
+	head -n 6 .out >got
+	cmp -s want got || { diff want got >&2; false; }
+	id=$(sed -n 's/^id //p' .out)
+	[ -n "$id" ] && [ "$id" -gt 4 ] || fail_with "the new job got id '$id'"
+	# And again, with everything fetched: still no id is reused.
+	R wait "$id" 10000
+	expect '0 n\t1\n'
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	start_daemon --spool sp -j 1
+	R submit 'mr-map words' $'m\n' wait % 10000
+	assert_status 0
+	id2=$(sed -n 's/^id //p' .out)
+	[ -n "$id2" ] && [ "$id2" -gt "$id" ] || fail_with "the new job got id '$id2' after $id"
+}
+
+@test "--spool: data sets survive a restart" {
+	start_daemon --spool sp
+	R put x $'a b a\n' put y $'gone\n' put y ''
+	expect ok ok ok
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	start_daemon --spool sp
+	R submit-on "$WC_SPEC" x wait % 10000 submit-on 'mr-map words' y
+	expect 'id 1' '0 a\t2\nb\t1\n' "rejected: no data set 'y'"
+}
+
+@test "SIGTERM with --spool: exits 0 at once; running and queued jobs run after a restart" {
+	start_daemon --spool sp -j 1
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'q\n' status 1 status 2
+	expect 'id 1' 'id 2' 2 1
+	t0=$(now_ms)
+	kill -TERM "$DPID"
+	st=0
+	wait "$DPID" || st=$?
+	t1=$(now_ms)
+	[ "$st" = 0 ] || { cat "$LOG" >&2; false; }
+	[ $((t1 - t0)) -lt 5000 ]
+	grep -qx 'mr-netd: stopping on signal 15' "$LOG"
+	grep -qx 'mr-netd: stopped' "$LOG"
+	no_job_procs
+	start_daemon --spool sp -j 1
+	R cancel 1 wait 2 10000 fetch 1
+	expect 5 '0 q\t1\n' 5
+}
+
+@test "SIGTERM without --spool: running jobs finish, then it exits 0; no new connections" {
+	start_daemon -j 1
+	R submit "$MID_SPEC" @"$MID" poll 1 2
+	expect 'id 1' 2
+	kill -TERM "$DPID"
+	sleep 0.3
+	kill -0 "$DPID" || fail_with "the daemon did not wait for its running job"
+	capture mr-netc -U "$SOCK" status 1
+	assert_status 1
+	st=0
+	wait "$DPID" || st=$?
+	[ "$st" = 0 ] || { cat "$LOG" >&2; false; }
+	grep -qE '^mr-netd: job 1 done in ' "$LOG"
+	grep -qx 'mr-netd: stopped' "$LOG"
+	no_job_procs
+}
+
+@test "SIGTERM without --spool: a client waiting on a running job gets its result" {
+	start_daemon -j 1
+	mr-netc -U "$SOCK" run "$MID_SPEC" "$MID" >run.out 2>run.err 3>&- &
+	nc=$!
+	BGPIDS="$BGPIDS $nc"
+	wait_log 'job 1 started'
+	kill -TERM "$DPID"
+	st=0
+	wait "$nc" || st=$?
+	BGPIDS=
+	[ "$st" = 0 ] && [ "$(cat run.out)" = "w${TAB}$MID_N" ] || {
+		echo "mr-netc exit $st" >&2
+		cat run.out run.err >&2
+		false
+	}
+	st=0
+	wait "$DPID" || st=$?
+	[ "$st" = 0 ]
+}
+
+# ---- TCP and tokens ----
+
+@test "TCP: -p 0 takes a free port and says which; -U alone is Unix only" {
+	start_daemon -p 0
+	[ -n "$PORT" ] || fail_with "no 'listening on 127.0.0.1:PORT' line"
+	ADDR=127.0.0.1:$PORT R submit 'mr-map words' $'t\n' wait % 10000
+	expect 'id 1' '0 t\t1\n'
+	IN=$'a b a\n' check 0 $'a\t2\nb\t1\n' mr-netc -p "$PORT" run "$WC_SPEC"
+	IN=$'a\n' check 0 $'a\t1\n' mr-netc -H 127.0.0.1 -p "$PORT" run 'mr-map words'
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	start_daemon
+	[ "$(grep -c 'listening on' "$LOG")" = 1 ] || { cat "$LOG" >&2; false; }
+}
+
+@test "token: a non-loopback address needs --token-file" {
+	capture mr-netd -l 0.0.0.0 -p 0
+	assert_status 2
+	assert_err "mr-netd: listening on '0.0.0.0' needs --token-file"
+}
+
+@test "token: mr-netc --token-file is let in, a wrong or missing token is not" {
+	printf 'open sesame\n' >tok
+	printf 'open sesam\n' >bad
+	start_daemon -l 0.0.0.0 -p 0 --token-file tok
+	PORT=$(sed -n 's/^mr-netd: listening on [0-9.]*:\([0-9][0-9]*\)$/\1/p' "$LOG")
+	IN=$'a b\n' check 0 $'a\t1\nb\t1\n' mr-netc -p "$PORT" --token-file tok run 'mr-map words'
+	IN=$'c\n' check 0 $'c\t1\n' mr-netc -U "$SOCK" --token-file tok run 'mr-map words'
+	IN=$'c\n' capture mr-netc -p "$PORT" --token-file bad run 'mr-map words'
+	assert_status 1
+	assert_out ""
+	grep -q refused .err || fail_with "no refusal message"
+	IN=$'c\n' capture mr-netc -p "$PORT" run 'mr-map words'
+	assert_status 1
+	assert_err 'mr-netc: job rejected: authentication required'
+	capture mr-netc -p "$PORT" status 1
+	assert_status 1
+	assert_out ""
+	check 0 'unknown'$'\n' mr-netc -p "$PORT" --token-file tok status 1
+}
+
+# ---- mr-netc ----
+
+@test "mr-netc run: result on stdout; failed and rejected jobs exit 1 with the message" {
+	start_daemon
+	IN=$'a b a\n' check 0 $'a\t2\nb\t1\n' mr-netc -U "$SOCK" run "$WC_SPEC"
+	printf 'x y\n' >in.txt
+	check 0 $'x\t1\ny\t1\n' mr-netc -U "$SOCK" run 'mr-map words' in.txt
+	IN='' check 0 '' mr-netc -U "$SOCK" run 'mr-map words'
+	IN=$'a\n' check_err 1 "mr-netc: job 4 failed: stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    mr-netc -U "$SOCK" run 'mr-map nosuch'
+	IN=$'a\n' check_err 1 "mr-netc: job rejected: program 'sh' is not allowed" \
+	    mr-netc -U "$SOCK" run sh
+	IN=$'a\n' check_err 1 "mr-netc: job rejected: ';' is not accepted in a job spec" \
+	    mr-netc -U "$SOCK" run 'mr-map words; x'
+	check_err 1 "mr-netc: cannot open 'nosuch.txt': No such file or directory" \
+	    mr-netc -U "$SOCK" run 'mr-map words' nosuch.txt
+}
+
+@test "mr-netc submit, fetch, wait --timeout, status, cancel: output and exit statuses" {
+	start_daemon -j 1
+	check 0 $'1\n' mr-netc -U "$SOCK" submit "$SLOW_SPEC" "$SLOW"
+	IN=$'q\n' check 0 $'2\n' mr-netc -U "$SOCK" submit 'mr-map words'
+	check 0 $'running\n' mr-netc -U "$SOCK" status 1
+	check 0 $'queued\n' mr-netc -U "$SOCK" status 2
+	check_err 3 'mr-netc: job 1 is running' mr-netc -U "$SOCK" fetch 1
+	check_err 3 'mr-netc: job 2 is queued' mr-netc -U "$SOCK" fetch 2
+	t0=$(now_ms)
+	check_err 3 'mr-netc: job 1 is running' mr-netc -U "$SOCK" wait 1 --timeout 1
+	t1=$(now_ms)
+	[ $((t1 - t0)) -ge 900 ] && [ $((t1 - t0)) -lt 4000 ] ||
+		fail_with "wait --timeout 1 took $((t1 - t0)) ms"
+	check_err 3 'mr-netc: job 2 is queued' mr-netc -U "$SOCK" wait --timeout 1 2
+	check 0 $'cancelled\n' mr-netc -U "$SOCK" cancel 1
+	check 0 $'q\t1\n' mr-netc -U "$SOCK" wait 2
+	check_err 1 'mr-netc: job 2 is unknown' mr-netc -U "$SOCK" fetch 2
+	check_err 1 'mr-netc: job 2 is unknown' mr-netc -U "$SOCK" wait 2
+	check 0 $'cancelled\n' mr-netc -U "$SOCK" status 1
+	check_err 1 'mr-netc: job 1 is cancelled' mr-netc -U "$SOCK" fetch 1
+	check 0 $'unknown\n' mr-netc -U "$SOCK" status 1
+	check 0 $'unknown\n' mr-netc -U "$SOCK" cancel 1
+	# done and failed
+	IN=$'d\n' check 0 $'3\n' mr-netc -U "$SOCK" submit 'mr-map words'
+	check 0 $'d\t1\n' mr-netc -U "$SOCK" wait 3 --timeout 10
+	IN=$'d\n' check 0 $'4\n' mr-netc -U "$SOCK" submit 'mr-map words'
+	IN= check 0 $'5\n' mr-netc -U "$SOCK" submit 'mr-map nosuch'
+	R poll 4 0 poll 5 3
+	expect 0 3
+	check 0 $'done\n' mr-netc -U "$SOCK" status 4
+	check 0 $'failed\n' mr-netc -U "$SOCK" status 5
+	check 0 $'done\n' mr-netc -U "$SOCK" cancel 4
+	check 0 $'failed\n' mr-netc -U "$SOCK" cancel 5
+	check 0 $'d\t1\n' mr-netc -U "$SOCK" fetch 4
+	check_err 1 "mr-netc: job 5 failed: stage 1 (mr-map nosuch): exited with status 2: mr-map: unknown mapper 'nosuch' mr-map: mappers: fields grep identity lines words" \
+	    mr-netc -U "$SOCK" fetch 5
+	check_err 1 'mr-netc: job 5 is unknown' mr-netc -U "$SOCK" fetch 5
+	no_job_procs
+}
+
+@test "mr-netc put and run-on" {
+	start_daemon
+	printf 'a b a\n' >x.txt
+	check 0 '' mr-netc -U "$SOCK" put x x.txt
+	check 0 $'a\t2\nb\t1\n' mr-netc -U "$SOCK" run-on x "$WC_SPEC"
+	IN=$'c\n' check 0 '' mr-netc -U "$SOCK" put x
+	check 0 $'c\t1\n' mr-netc -U "$SOCK" run-on x 'mr-map words'
+	IN= check 0 '' mr-netc -U "$SOCK" put x
+	check_err 1 "mr-netc: job rejected: no data set 'x'" mr-netc -U "$SOCK" run-on x 'mr-map words'
+	IN=$'c\n' capture mr-netc -U "$SOCK" put 'a/b'
+	assert_status 1
+	assert_out ""
+	grep -q 'invalid data set name' .err || fail_with "no message"
+	check_err 1 "mr-netc: job rejected: invalid data set name" mr-netc -U "$SOCK" run-on 'a/b' 'mr-map words'
+}
+
+@test "mr-netc: usage errors exit 2; connection errors exit 1 with the message" {
+	capture mr-netc run
+	assert_usage_err_netc
+	capture mr-netc -U "$SOCK" fetch 1 2
+	assert_usage_err_netc
+	capture mr-netc -U "$SOCK" status 1 --timeout 1
+	assert_usage_err_netc
+	capture mr-netc -U "$SOCK" fetch abc
+	assert_status 2
+	capture mr-netc -U "$SOCK" fetch 0
+	assert_status 2
+	check_err 1 "mr-netc: cannot connect to '$SOCK': No such file or directory" \
+	    mr-netc -U "$SOCK" status 1
+	start_daemon -p 0
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	check_err 1 "mr-netc: cannot connect to 127.0.0.1:$PORT: Connection refused" \
+	    mr-netc -p "$PORT" status 1
+	check_err 1 "mr-netc: cannot connect to '$SOCK': Connection refused" \
+	    mr-netc -U "$SOCK" status 1
+	IN=$'a\n' check_err 1 "mr-netc: cannot connect to 127.0.0.1:$PORT: Connection refused" \
+	    mr-netc -p "$PORT" run 'mr-map words'
+}
+
+assert_usage_err_netc() {
+	assert_status 2
+	assert_out ""
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/.err")" = "$USAGE_NETC" ] ||
+		fail_with "no usage line"
+}
+
+# ---- examples/client.py ----
+
+@test "examples/client.py: submit, wait, print" {
+	[ -f "$CLIENT_PY" ] || skip "examples/client.py does not exist yet"
+	start_daemon
+	IN=$'a b a\n' capture "$PY" "$CLIENT_PY" --unix "$SOCK" \
+	    'mr-split | mr-map words | mr-shuffle | mr-reduce sum'
+	assert_status 0
+	assert_out $'a\t2\nb\t1\n'
+}
