@@ -115,6 +115,9 @@ struct job {
 
 enum { KILL_CANCEL = 1, KILL_TIME, KILL_OUTPUT, KILL_STOP };
 
+/* conn->closing: after the reply is sent; now; reading the rest first. */
+enum { CLOSE_AFTER = 1, CLOSE_NOW, LINGER };
+
 /* A connection, reading one request at a time. */
 struct conn {
 	int		 fd;
@@ -1088,7 +1091,7 @@ serve(struct conn *c)
 		if ((r = handle(c)) == 0)
 			break;
 		if (r == -1)
-			c->closing = 1;
+			c->closing = CLOSE_AFTER;
 	}
 }
 
@@ -1099,6 +1102,14 @@ read_conn(struct conn *c)
 	ssize_t r;
 	size_t n;
 
+	if (c->closing == LINGER) {
+		/* Closing with unread input would reset the connection and
+		 * lose the reply: read and drop it until the client is done. */
+		r = read(c->fd, tmp, sizeof(tmp));
+		if (r == 0 || (r == -1 && errno != EAGAIN && errno != EINTR))
+			c->closing = CLOSE_NOW;
+		return;
+	}
 	if (c->streaming) {
 		r = read(c->fd, tmp, sizeof(tmp));
 		if (r > 0) {
@@ -1118,7 +1129,7 @@ read_conn(struct conn *c)
 		return;
 	if (r <= 0) {
 		/* EOF: finish sending what is owed, then close. */
-		c->closing = 1;
+		c->closing = CLOSE_AFTER;
 		c->streaming = 0;
 		c->waitid = 0;
 		return;
@@ -1136,7 +1147,7 @@ write_conn(struct conn *c)
 		w = write(c->fd, c->out.p + c->outpos, c->out.len - c->outpos);
 		if (w == -1) {
 			if (errno != EAGAIN && errno != EINTR)
-				c->closing = 2;
+				c->closing = CLOSE_NOW;
 			return;
 		}
 		c->outpos += w;
@@ -1149,7 +1160,7 @@ write_conn(struct conn *c)
 		w = sendfile(c->fd, c->sendfd, &c->sendoff,
 		    c->sendend - c->sendoff);
 		if (w == -1 && errno != EAGAIN && errno != EINTR) {
-			c->closing = 2;
+			c->closing = CLOSE_NOW;
 			return;
 		}
 		if (w == 0 || c->sendoff >= c->sendend)
@@ -1208,9 +1219,10 @@ check_conns(void)
 		}
 		if (c->waitid != 0 || c->sendfd != -1 || c->outpos < c->out.len)
 			continue;
-		if ((c->streaming || c->in.len > 0) ? t - c->last > timeout :
+		if (c->closing == LINGER ? t - c->last > 2 :
+		    (c->streaming || c->in.len > 0) ? t - c->last > timeout :
 		    t - c->last > 6 * timeout)
-			c->closing = 2;
+			c->closing = CLOSE_NOW;
 	}
 }
 
@@ -1476,8 +1488,9 @@ loop(void)
 			struct conn *c = conns[i];
 			pfd[n].fd = c->fd;
 			pfd[n].events = 0;
-			if (!c->closing && (c->streaming || (c->waitid == 0 &&
-			    c->in.len < PROTO_MAXSPEC + 256)))
+			if (c->closing == LINGER || (!c->closing &&
+			    (c->streaming || (c->waitid == 0 &&
+			    c->in.len < PROTO_MAXSPEC + 256))))
 				pfd[n].events |= POLLIN;
 			if (c->outpos < c->out.len || c->sendfd != -1)
 				pfd[n].events |= POLLOUT;
@@ -1502,8 +1515,13 @@ loop(void)
 		check_conns();
 		for (i = nconns - 1; i >= 0; i--) {
 			struct conn *c = conns[i];
-			if (c->closing == 2 || (c->closing == 1 &&
-			    c->outpos == c->out.len && c->sendfd == -1))
+			if (c->closing == CLOSE_AFTER && c->outpos == c->out.len &&
+			    c->sendfd == -1) {
+				shutdown(c->fd, SHUT_WR);
+				c->closing = LINGER;
+				c->last = now();
+			}
+			if (c->closing == CLOSE_NOW)
 				close_conn(i);
 		}
 	}
@@ -1525,7 +1543,7 @@ flush_conns(void)
 			reply_fetch(c, find_job(id));
 		}
 		fcntl(c->fd, F_SETFL, 0);
-		while (c->closing != 2 && (c->outpos < c->out.len ||
+		while (c->closing != CLOSE_NOW && (c->outpos < c->out.len ||
 		    c->sendfd != -1))
 			write_conn(c);
 	}

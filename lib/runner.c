@@ -28,6 +28,11 @@ leader(struct jobspec *js, char *const env[])
 	pid_t pids[JOBSPEC_MAXSTAGES];
 	int i, prev = 0, p[2], st, pipefail = -1;
 
+	/*
+	 * SIGTERM is for the stages, which get it with the whole group: an
+	 * mr-par stage then kills its instances. The leader waits for them.
+	 */
+	signal(SIGTERM, SIG_IGN);
 	for (i = 0; i < js->nstages; i++) {
 		int last = i == js->nstages - 1;
 		if (!last && pipe(p) == -1)
@@ -45,6 +50,7 @@ leader(struct jobspec *js, char *const env[])
 				close(p[1]);
 			}
 			closefrom(4);
+			signal(SIGTERM, SIG_DFL);
 			execve(js->argv[i][0], js->argv[i], env);
 			dprintf(2, "mr-netd: cannot run '%s': %s\n",
 			    js->argv[i][0], strerror(errno));
