@@ -66,10 +66,17 @@ clean:
 
 .PHONY: all asan check check-all check-asan clean install lint
 
+# Benchmarks need the packages in bench/packages.
+bench: all
+	bash bench/run.sh
+
+bench-full: all
+	BENCH_FULL=1 bash bench/run.sh
+
 bench-wordcount: all
 	bash bench/wordcount.sh
 
-.PHONY: bench-wordcount
+.PHONY: bench bench-full bench-wordcount
 
 bench-par: all
 	bash bench/par.sh
