@@ -25,7 +25,7 @@ mr-par -j1 cat <"$recs" | cmp - "$recs"
 echo "outputs agree"
 
 r="<$recs >/dev/null"
-hyperfine --warmup 1 --runs "$runs" \
+hyperfine --runs "$runs" \
 	--export-markdown "$out/par.md" --export-json "$out/par.json" \
 	-n "mr-map words (no mr-par)" "mr-map words $r" \
 	-n "mr-par -j1 mr-map words" "mr-par -j1 mr-map words $r" \

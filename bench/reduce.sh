@@ -17,7 +17,7 @@ paste "$out/reduce.mr" "$out/reduce.dm" | awk -F '\t' '
 	  m = (a < 0 ? -a : a); if (d > 1e-9 * (m > 1 ? m : 1)) { print "value differs: " $0; bad = 1 } } }
 	END { exit bad }'
 echo "outputs agree: $(wc -l <"$out/reduce.mr") keys, $(wc -l <"$f") records"
-hyperfine --warmup 1 --runs "${BENCH_RUNS:-3}" --export-markdown "$out/reduce.md" \
+hyperfine --runs "${BENCH_RUNS:-3}" --export-markdown "$out/reduce.md" \
 	-n "mr-reduce sum mean median" "mr-reduce sum:1 mean:2 median:2 -- $f >/dev/null" \
 	-n "datamash -g1 sum mean median" "datamash -g1 sum 2 mean 3 median 3 <$f >/dev/null" \
 	-n "mr-reduce sum" "mr-reduce sum -- $f >/dev/null" \

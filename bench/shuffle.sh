@@ -19,7 +19,7 @@ mr-split "$c" | mr-map words | mr-shuffle -S 64M | mr-reduce sum >"$out/sh.mr"
 tr -s ' \t\r' '\n\n\n' <"$c" | grep -v '^$' | sort -S 64M | uniq -c |
 	awk '{ print $2 "\t" $1 }' | cmp - "$out/sh.mr"
 echo "outputs agree"
-hyperfine --warmup 1 --runs "${BENCH_RUNS:-3}" --export-markdown "$out/shuffle.md" \
+hyperfine --runs "${BENCH_RUNS:-3}" --export-markdown "$out/shuffle.md" \
 	-n "mr-split | mr-map words | mr-shuffle -S 64M | mr-reduce sum" \
 	    "mr-split $c | mr-map words | mr-shuffle -S 64M | mr-reduce sum >/dev/null" \
 	-n "tr | sort -S 64M | uniq -c" \

@@ -29,7 +29,7 @@ cmp "$out/wc.mr" <(bash -c "$sort_wc" | awk '{ print $2 "\t" $1 }')
 [ "$(awk '{ s += $2 } END { print s }' "$out/wc.mr")" = "$(wc -w <"$c")" ]
 echo "outputs agree: $(wc -l <"$out/wc.mr") distinct words, $(wc -w <"$c") words"
 
-hyperfine -N --warmup 1 --runs "${BENCH_RUNS:-3}" --export-markdown "$out/wordcount.md" \
+hyperfine -N --runs "${BENCH_RUNS:-3}" --export-markdown "$out/wordcount.md" \
 	--export-json "$out/wordcount.json" \
 	-n "mr (mr-par -j2 mr-map words -c)" "bash -c '$mr_best >/dev/null'" \
 	-n "mr (combiner -H)" "bash -c '$mr_hash >/dev/null'" \
