@@ -1,8 +1,8 @@
 /*
  * External merge sort of records by key. In memory: a descriptor per
- * record holding the first 8 key bytes as a big-endian integer, so most
- * comparisons never touch the data; a bottom-up merge sort whose buffer is
- * the free space of the block itself. On disk: runs in unlinked spill
+ * record holding the first 8 key bytes as a big-endian integer, sorted by
+ * LSD radix on that integer, then by comparison within runs of equal
+ * prefixes; the scratch space is the free space of the block itself. On disk: runs in unlinked spill
  * files, merged with a binary heap, at most FANIN at a time.
  */
 #include <err.h>
@@ -117,6 +117,56 @@ merge_sort(const char *blk, struct srec *a, struct srec *tmp, size_t n)
 		memcpy(a, src, n * sizeof(*a));
 }
 
+/*
+ * LSD radix sort on the 8-byte prefixes, stable; a byte position where all
+ * prefixes agree (the tail of short keys) costs one counting pass only.
+ * Then runs of equal prefixes whose keys may differ beyond it, or in
+ * length, are put in order by the comparison sort. Returns the array that
+ * holds the result: a or tmp.
+ */
+static struct srec *
+radix_sort(const char *blk, struct srec *a, struct srec *tmp, size_t n)
+{
+	static size_t count[8][256];
+	struct srec *src = a, *dst = tmp, *t;
+	size_t i, j, k, sum, c;
+	int b, need;
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		for (b = 0; b < 8; b++)
+			count[b][(src[i].pfx >> (8 * b)) & 0xff]++;
+	for (b = 0; b < 8; b++) {
+		for (k = 0; k < 256 && count[b][k] != n; k++)
+			;
+		if (k < 256)
+			continue;	/* one value: nothing to do */
+		for (k = 0, sum = 0; k < 256; k++) {
+			c = count[b][k];
+			count[b][k] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[b][(src[i].pfx >> (8 * b)) & 0xff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	for (i = 0; i < n; i = j) {
+		/* Equal keys are already in input order: sort only if some
+		 * key of the run differs from its first. */
+		need = 0;
+		for (j = i + 1; j < n && src[j].pfx == src[i].pfx; j++)
+			if (!need && (src[j].klen != src[i].klen ||
+			    (src[j].klen > 8 && memcmp(blk + src[j].off + 8,
+			    blk + src[i].off + 8, src[j].klen - 8) != 0)))
+				need = 1;
+		if (need)
+			merge_sort(blk, src + i, dst + i, j - i);
+	}
+	return src;
+}
+
 static struct srec *
 srecs(struct sorter *s)
 {
@@ -127,10 +177,16 @@ srecs(struct sorter *s)
 static void
 write_block(struct sorter *s, struct out *o)
 {
-	struct srec *r = srecs(s);
+	struct srec *r = srecs(s), t;
 	size_t i;
 
-	merge_sort(s->blk, r, r - s->n, s->n);
+	/* Descriptors grow downwards: reversed, they are in input order. */
+	for (i = 0; i < s->n / 2; i++) {
+		t = r[i];
+		r[i] = r[s->n - 1 - i];
+		r[s->n - 1 - i] = t;
+	}
+	r = radix_sort(s->blk, r, r - s->n, s->n);
 	for (i = 0; i < s->n; i++)
 		out_add(o, s->blk + r[i].off, r[i].len + 1);
 	s->n = s->dlen = 0;
