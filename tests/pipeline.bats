@@ -267,3 +267,16 @@ wc_oracle() {
 	grep -E '^[a-m]' text | wc_oracle /dev/stdin >want
 	check_file want bash -c 'mr-split text | mr-map grep "^[a-m]" | mr-map words | mr-shuffle | mr-reduce sum'
 }
+
+@test "make install puts every program and man page under DESTDIR and PREFIX" {
+	d=$BATS_TEST_TMPDIR/dest
+	make -s -C "$BATS_TEST_DIRNAME/.." install DESTDIR="$d" PREFIX=/opt/mr >/dev/null
+	for p in mr-split mr-map mr-par mr-shuffle mr-reduce mr-netd mr-netc; do
+		[ -x "$d/opt/mr/bin/$p" ] || { echo "no $p" >&2; false; }
+		[ "$("$d/opt/mr/bin/$p" --version)" = "$p 0.1.0" ]
+	done
+	for m in man1/mr-split.1 man1/mr-map.1 man1/mr-par.1 man1/mr-shuffle.1 \
+	    man1/mr-reduce.1 man1/mr-netd.1 man1/mr-netc.1 man7/mr.7; do
+		[ -f "$d/opt/mr/share/man/$m" ] || { echo "no $m" >&2; false; }
+	done
+}
