@@ -93,6 +93,8 @@ op_parse(const char *word, struct op *op)
 static void
 keep_value(struct acc *a, long double d)
 {
+	if (isnan(d))
+		a->nan = 1;
 	if (a->nv == a->cv) {
 		a->cv = a->cv ? a->cv * 2 : 64;
 		a->v = xreallocarray(a->v, a->cv, sizeof(*a->v));
@@ -203,6 +205,58 @@ quantile(const long double *v, size_t n, long double p)
 	return v[i] + (h - lo) * (v[i + 1] - v[i]);
 }
 
+/* The k-th smallest of v (0-based), moving it to v[k]: quickselect. */
+static long double
+select_k(long double *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1, i, j;
+	long double pivot, t;
+
+	while (lo < hi) {
+		pivot = v[lo + (hi - lo) / 2];
+		for (i = lo, j = hi; i <= j; ) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				if (j-- == 0)
+					break;
+			}
+		}
+		if (k <= j && j != (size_t)-1)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
+}
+
+/*
+ * The same quantile in linear time, reordering v: the floor rank by
+ * selection, the next one as the least of what selection left above it.
+ */
+static long double
+quantile_select(long double *v, size_t n, long double p)
+{
+	long double h = (n - 1) * p, lo = floorl(h), a, b;
+	size_t i = lo, j;
+
+	a = select_k(v, n, i);
+	if (i + 1 >= n || h == lo)
+		return a;
+	for (b = v[i + 1], j = i + 2; j < n; j++)
+		if (v[j] < b)
+			b = v[j];
+	return a + (h - lo) * (b - a);
+}
+
 /* Most (or least) frequent value of sorted v, the smallest on ties. */
 static long double
 mode(const long double *v, size_t n, int anti)
@@ -263,6 +317,33 @@ print_unique(struct acc *a, struct out *o, int count)
 	if (count)
 		out_u64(o, distinct);
 	free(idx);
+}
+
+/* Quantiles and mad without a sort (no NaN among the values). */
+static long double
+holistic_select(struct acc *a, const struct op *op)
+{
+	long double med;
+	size_t i;
+
+	switch (op->type) {
+	case OP_MEDIAN:
+		return quantile_select(a->v, a->nv, 0.5L);
+	case OP_Q1:
+		return quantile_select(a->v, a->nv, 0.25L);
+	case OP_Q3:
+		return quantile_select(a->v, a->nv, 0.75L);
+	case OP_IQR:
+		med = quantile_select(a->v, a->nv, 0.75L);
+		return med - quantile_select(a->v, a->nv, 0.25L);
+	case OP_PERC:
+		return quantile_select(a->v, a->nv, op->perc / 100.0L);
+	default:
+		med = quantile_select(a->v, a->nv, 0.5L);
+		for (i = 0; i < a->nv; i++)
+			a->v[i] = fabsl(a->v[i] - med);
+		return 1.4826L * quantile_select(a->v, a->nv, 0.5L);
+	}
 }
 
 void
@@ -351,6 +432,10 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 	case OP_MODE:
 	case OP_ANTIMODE:
 	case OP_MAD:
+		if (!a->nan && op->type != OP_MODE && op->type != OP_ANTIMODE) {
+			r = holistic_select(a, op);
+			break;
+		}
 		qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
 		switch (op->type) {
 		case OP_MEDIAN:

@@ -45,6 +45,7 @@ struct acc {
 	struct buf	 s;		/* first, last, collapse, unique */
 	size_t		*offs, noffs, coffs;	/* unique: where each starts */
 	long double	*v;		/* values of holistic ops */
+	int		 nan;		/* a NaN among them: sort, not select */
 	size_t		 nv, cv;
 };
 
