@@ -185,9 +185,8 @@ cmp_key(const void *a, const void *b)
 {
 	const struct htab_key *x = &counts.keys[*(const uint32_t *)a];
 	const struct htab_key *y = &counts.keys[*(const uint32_t *)b];
-	int c = memcmp(x->p, y->p, x->len < y->len ? x->len : y->len);
 
-	return c ? c : (x->len > y->len) - (x->len < y->len);
+	return rec_keycmp(x->p, x->len, y->p, y->len);
 }
 
 /* The counts, in key order: what mr-shuffle | mr-reduce sum would give. */

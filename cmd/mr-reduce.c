@@ -145,14 +145,6 @@ add_rec(struct acc *accs, const char **f, size_t *flen, struct num *x)
 		acc_add(&accs[i], &ops[i], f[i], flen[i], &x[i]);
 }
 
-static int
-keycmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	return c ? c : (alen > blen) - (alen < blen);
-}
-
 static void
 reduce_sorted(struct rdr *r)
 {
@@ -169,7 +161,7 @@ reduce_sorted(struct rdr *r)
 	while (rdr_next(r, &line, &len)) {
 		rec_split(line, len, &rec);
 		if (have) {
-			c = keycmp(rec.key, rec.klen, prev.p, prev.len);
+			c = rec_keycmp(rec.key, rec.klen, prev.p, prev.len);
 			if (c < 0)
 				errx(1, "%s:%llu: input is not sorted by key "
 				    "(pipe it through mr-shuffle, or use -H)",
@@ -208,7 +200,7 @@ cmp_id(const void *a, const void *b, void *arg)
 	const struct htab_key *x = &k[*(const uint32_t *)a];
 	const struct htab_key *y = &k[*(const uint32_t *)b];
 
-	return keycmp(x->p, x->len, y->p, y->len);
+	return rec_keycmp(x->p, x->len, y->p, y->len);
 }
 
 static void

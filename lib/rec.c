@@ -171,3 +171,11 @@ rec_field(const char *val, size_t vlen, int n, const char **f, size_t *flen)
 	*flen = (tab ? tab : end) - p;
 	return 1;
 }
+
+int
+rec_keycmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	return c ? c : (alen > blen) - (alen < blen);
+}

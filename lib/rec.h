@@ -42,6 +42,9 @@ struct rec {
 
 void	rec_split(char *line, size_t len, struct rec *);
 
+/* Bytewise order of keys, a prefix first: LC_ALL=C sort's order. */
+int	rec_keycmp(const char *, size_t, const char *, size_t);
+
 /* Value field n (1-based) of a record; returns 0 when it has fewer fields. */
 int	rec_field(const char *val, size_t vlen, int n, const char **f,
 	    size_t *flen);

@@ -46,14 +46,6 @@ sorter_init(struct sorter *s, size_t limit, const char *tmpdir, char delim)
 	s->runs = xreallocarray(NULL, FANIN, sizeof(*s->runs));
 }
 
-static int
-keycmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-
-	return c ? c : (alen > blen) - (alen < blen);
-}
-
 /* A total order: key, then position, which keeps equal keys stable. */
 static inline int
 srec_cmp(const char *blk, const struct srec *a, const struct srec *b)
@@ -63,7 +55,7 @@ srec_cmp(const char *blk, const struct srec *a, const struct srec *b)
 	if (a->pfx != b->pfx)
 		return a->pfx < b->pfx ? -1 : 1;
 	if (a->klen > 8 && b->klen > 8) {
-		c = keycmp(blk + a->off + 8, a->klen - 8, blk + b->off + 8,
+		c = rec_keycmp(blk + a->off + 8, a->klen - 8, blk + b->off + 8,
 		    b->klen - 8);
 		if (c)
 			return c;
@@ -207,7 +199,7 @@ src_next(struct src *x)
 static int
 src_less(struct src *v, size_t a, size_t b)
 {
-	int c = keycmp(v[a].line, v[a].klen, v[b].line, v[b].klen);
+	int c = rec_keycmp(v[a].line, v[a].klen, v[b].line, v[b].klen);
 
 	return c < 0 || (c == 0 && a < b);
 }
