@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "out.h"
 #include "proto.h"
 
 static const char synopsis[] =
@@ -77,7 +78,7 @@ io_fail(void)
 static void
 send_bytes(const void *p, size_t n)
 {
-	if (send_errno == 0 && proto_write(sock, p, n) == -1)
+	if (send_errno == 0 && out_write_full(sock, p, n) == -1)
 		send_errno = errno;
 }
 

@@ -35,8 +35,10 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "child.h"
 #include "cli.h"
 #include "jobspec.h"
+#include "out.h"
 #include "proto.h"
 #include "runner.h"
 #include "spill.h"
@@ -216,7 +218,7 @@ write_durable(const char *path, const void *p, size_t n)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1)
 		return -1;
-	if (proto_write(fd, p, n) == -1 || fsync(fd) == -1) {
+	if (out_write_full(fd, p, n) == -1 || fsync(fd) == -1) {
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -610,12 +612,22 @@ reply8(struct conn *c, int v)
 	reply(c, &b, 1);
 }
 
+/* A refused request: SUBMIT's form (id 0), or PUT's (u8 1), then why. */
+static void
+reply_refusal(struct conn *c, int op, const char *msg)
+{
+	if (op == OP_PUT)
+		reply8(c, 1);
+	else
+		reply32(c, 0);
+	reply32(c, strlen(msg));
+	reply(c, msg, strlen(msg));
+}
+
 static void
 reply_reject(struct conn *c, const char *msg)
 {
-	reply32(c, 0);
-	reply32(c, strlen(msg));
-	reply(c, msg, strlen(msg));
+	reply_refusal(c, OP_SUBMIT, msg);
 }
 
 /* FETCH's reply: state, then a payload; a finished job is then consumed. */
@@ -787,9 +799,7 @@ do_put(struct conn *c, char *name, int fd, uint64_t len)
 		if (len == 0)
 			unlink(path);
 		else if (fsync(fd) == -1 || rename(src, path) == -1) {
-			reply8(c, 1);
-			reply32(c, 20);
-			reply(c, "cannot save the data", 20);
+			reply_refusal(c, OP_PUT, "cannot save the data");
 			close_fd(&fd);
 			free(name);
 			return;
@@ -839,12 +849,7 @@ end_stream(struct conn *c)
 	c->datafd = -1;
 	c->spec = c->name = NULL;
 	if (c->reject[0] != '\0') {
-		if (c->op == OP_PUT) {
-			reply8(c, 1);
-			reply32(c, strlen(c->reject));
-			reply(c, c->reject, strlen(c->reject));
-		} else
-			reply_reject(c, c->reject);
+		reply_refusal(c, c->op, c->reject);
 		c->reject[0] = '\0';
 		close_fd(&fd);
 		free(spec);
@@ -861,7 +866,7 @@ end_stream(struct conn *c)
 static void
 stream_data(struct conn *c, const char *p, size_t n)
 {
-	if (c->datafd != -1 && proto_write(c->datafd, p, n) == -1) {
+	if (c->datafd != -1 && out_write_full(c->datafd, p, n) == -1) {
 		snprintf(c->reject, sizeof(c->reject), "cannot store the data: %s",
 		    strerror(errno));
 		close_fd(&c->datafd);
@@ -941,13 +946,8 @@ handle(struct conn *c)
 	if ((op = p[0]) >= OP_NOPS)
 		return -1;
 	if (token != NULL && !c->authed && op != OP_AUTH) {
-		if (op == OP_SUBMIT || op == OP_SUBMIT_ON)
-			reply_reject(c, "authentication required");
-		else if (op == OP_PUT) {
-			reply8(c, 1);
-			reply32(c, 23);
-			reply(c, "authentication required", 23);
-		}
+		if (op == OP_SUBMIT || op == OP_SUBMIT_ON || op == OP_PUT)
+			reply_refusal(c, op, "authentication required");
 		return -1;
 	}
 	switch (op) {
@@ -1050,12 +1050,7 @@ handle(struct conn *c)
 	free(f2);
 	return 1;
 reject:
-	if (op == OP_PUT) {
-		reply8(c, 1);
-		reply32(c, strlen(msg));
-		reply(c, msg, strlen(msg));
-	} else
-		reply_reject(c, msg);
+	reply_refusal(c, op, msg);
 	return -1;
 }
 
@@ -1557,7 +1552,6 @@ main(int argc, char *argv[])
 	struct pidfh *pfh = NULL;
 	struct rlimit rl;
 	char self[PATH_MAX];
-	sigset_t set;
 	ssize_t len;
 	int ch, dflag = 0, lflag = 0;
 	long n;
@@ -1668,15 +1662,7 @@ main(int argc, char *argv[])
 		if (pfh != NULL)
 			pidfile_write(pfh);
 	}
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	if ((sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
-		err(1, "signalfd");
-	signal(SIGPIPE, SIG_IGN);
+	sigfd = child_setup();
 	conns = xcalloc(MAXCONNS, sizeof(*conns));
 
 	loop();

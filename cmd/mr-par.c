@@ -240,17 +240,8 @@ add_record(const char *line, size_t len)
 static void
 write_fd(int fd, const char *p, size_t n, const char *name)
 {
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "cannot write '%s'", name);
-		}
-		p += w;
-		n -= w;
-	}
+	if (out_write_full(fd, p, n) == -1)
+		err(1, "cannot write '%s'", name);
 }
 
 /* Copy n bytes of file fd from offset 0 to stdout or another file. */

@@ -22,7 +22,6 @@ out_init(struct out *o, int fd, size_t cap, const char *what)
 	o->len = 0;
 	o->buf = xmalloc(cap);
 	o->what = what;
-	o->total = 0;
 }
 
 void
@@ -31,27 +30,36 @@ out_stdout(void)
 	out_init(&out, 1, OUT_BUFSZ, "write error");
 }
 
-static void
-write_all(struct out *o, const char *p, size_t n)
+int
+out_write_full(int fd, const void *p, size_t n)
 {
+	const char *s = p;
 	ssize_t w;
 
 	while (n > 0) {
-		if ((w = write(o->fd, p, n)) == -1) {
+		if ((w = write(fd, s, n)) == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EPIPE && o->fd == 1) {
-				if (out_dying != NULL)
-					out_dying();
-				signal(SIGPIPE, SIG_DFL);
-				raise(SIGPIPE);
-			}
-			err(1, "%s", o->what);
+			return -1;
 		}
-		p += w;
+		s += w;
 		n -= w;
-		o->total += w;
 	}
+	return 0;
+}
+
+static void
+write_all(struct out *o, const char *p, size_t n)
+{
+	if (out_write_full(o->fd, p, n) == 0)
+		return;
+	if (errno == EPIPE && o->fd == 1) {
+		if (out_dying != NULL)
+			out_dying();
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	err(1, "%s", o->what);
 }
 
 void

@@ -3,29 +3,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "proto.h"
 
 const char *const proto_states[] = {
 	"done", "queued", "running", "failed", "unknown", "cancelled"
 };
-
-int
-proto_write(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
 
 int
 proto_read(int fd, void *p, size_t n)
@@ -55,7 +38,7 @@ proto_write32(int fd, uint32_t v)
 	unsigned char b[4];
 
 	proto_put32(b, v);
-	return proto_write(fd, b, 4);
+	return out_write_full(fd, b, 4);
 }
 
 int

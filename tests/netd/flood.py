@@ -17,20 +17,11 @@ flood.py stall ADDR N HOLD [IDLE]
 """
 import random
 import select
-import socket
 import struct
 import sys
 import time
 
-
-def connect(addr):
-    if "/" in addr:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.connect(addr)
-    else:
-        host, _, port = addr.rpartition(":")
-        s = socket.create_connection((host or "127.0.0.1", int(port)))
-    return s
+from raw import connect  # the script's directory is first on sys.path
 
 
 def flood(addr, n, batch, seed):
