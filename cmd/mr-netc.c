@@ -136,8 +136,7 @@ connect_server(const char *tokenfile)
 	struct addrinfo hints = { 0 }, *ai, *a;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	static char desc[300];
-	char tok[PROTO_MAXTOKEN + 2];
-	FILE *f;
+	char *tok;
 	int e;
 
 	if (unixpath != NULL) {
@@ -171,16 +170,12 @@ connect_server(const char *tokenfile)
 	}
 	if (tokenfile == NULL)
 		return;
-	if ((f = fopen(tokenfile, "re")) == NULL)
-		err(1, "cannot open '%s'", tokenfile);
-	if (fgets(tok, sizeof(tok), f) == NULL)
-		errx(1, "'%s': no token in it", tokenfile);
-	fclose(f);
-	tok[strcspn(tok, "\r\n")] = '\0';
+	tok = proto_read_token(tokenfile);
 	send8(OP_AUTH);
 	send32(strlen(tok));
 	send_bytes(tok, strlen(tok));
-	explicit_bzero(tok, sizeof(tok));
+	explicit_bzero(tok, strlen(tok));
+	free(tok);
 	if (recv8() != 0)
 		errx(1, "%s refused the token", where);
 }

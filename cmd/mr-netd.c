@@ -1290,23 +1290,6 @@ listen_unix(const char *path)
 }
 
 static char *
-read_token(const char *path)
-{
-	char line[PROTO_MAXTOKEN + 2];
-	FILE *f;
-
-	if ((f = fopen(path, "re")) == NULL)
-		err(1, "cannot open '%s'", path);
-	if (fgets(line, sizeof(line), f) == NULL)
-		errx(1, "'%s': no token in it", path);
-	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (line[0] == '\0')
-		errx(1, "'%s': empty token", path);
-	return xstrdup(line);
-}
-
-static char *
 slurp(const char *path, size_t *len)
 {
 	struct buf b = BUF_INIT;
@@ -1637,7 +1620,7 @@ main(int argc, char *argv[])
 	if (usesyslog)
 		openlog("mr-netd", LOG_PID, LOG_DAEMON);
 	if (tokenfile != NULL)
-		token = read_token(tokenfile);
+		token = proto_read_token(tokenfile);
 
 	if (unixpath == NULL || lflag || port != NULL)
 		listeners[0] = listen_tcp(addr, port ? port : "1936");

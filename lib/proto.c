@@ -1,10 +1,13 @@
 /* Wire protocol helpers shared by mr-netd and mr-netc. */
+#include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "out.h"
 #include "proto.h"
+#include "xmalloc.h"
 
 const char *const proto_states[] = {
 	"done", "queued", "running", "failed", "unknown", "cancelled"
@@ -50,6 +53,23 @@ proto_read32(int fd, uint32_t *v)
 		return -1;
 	*v = proto_get32(b);
 	return 0;
+}
+
+char *
+proto_read_token(const char *path)
+{
+	char line[PROTO_MAXTOKEN + 2];
+	FILE *f;
+
+	if ((f = fopen(path, "re")) == NULL)
+		err(1, "cannot open '%s'", path);
+	if (fgets(line, sizeof(line), f) == NULL)
+		errx(1, "'%s': no token in it", path);
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (line[0] == '\0')
+		errx(1, "'%s': empty token", path);
+	return xstrdup(line);
 }
 
 int

@@ -46,6 +46,9 @@ int	proto_read(int fd, void *, size_t);
 int	proto_write32(int fd, uint32_t);
 int	proto_read32(int fd, uint32_t *);
 
+/* The token: the first line of a file. Exits with a message on error. */
+char	*proto_read_token(const char *path);
+
 /* Constant-time equality of a token (time depends on alen only). */
 int	proto_secret_equal(const void *, size_t, const void *, size_t);
 
