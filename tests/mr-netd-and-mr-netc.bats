@@ -1040,3 +1040,40 @@ assert_usage_err_netc() {
 	assert_status 0
 	assert_out $'a\t2\nb\t1\n'
 }
+
+@test "--expire: an unfetched result is forgotten after SECS, with a log line" {
+	start_daemon --expire 1
+	id=$(printf 'e\n' | mr-netc -U "$SOCK" submit 'mr-map words')
+	[ "$id" = 1 ]
+	for i in $(seq 200); do
+		[ "$(mr-netc -U "$SOCK" status 1)" = done ] && break
+		sleep 0.05
+	done
+	[ "$(mr-netc -U "$SOCK" status 1)" = done ]
+	sleep 2.5
+	check 0 'unknown
+' mr-netc -U "$SOCK" status 1
+	grep -qx 'mr-netd: job 1 expired' "$LOG"
+}
+
+@test "-d --pidfile: detaches, writes its pid, serves, removes the pid file on SIGTERM" {
+	TMPDIR=$JT mr-netd -d --pidfile "$BATS_TEST_TMPDIR/pid" -U "$SOCK" 2>/dev/null 3>&-
+	for i in $(seq 100); do [ -S "$SOCK" ] && [ -s "$BATS_TEST_TMPDIR/pid" ] && break; sleep 0.05; done
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	DPIDS="$DPIDS $pid"
+	kill -0 "$pid"
+	IN=$'d d\n' check 0 $'d\t2\n' mr-netc -U "$SOCK" run 'mr-map words | mr-reduce -H sum'
+	kill -TERM "$pid"
+	for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$pid" 2>/dev/null
+	[ ! -e "$BATS_TEST_TMPDIR/pid" ]
+	[ ! -e "$SOCK" ]
+}
+
+@test "--pidfile without -d is a usage error" {
+	capture mr-netd --pidfile x -U "$SOCK"
+	assert_status 2
+	assert_err "mr-netd: --pidfile goes with -d
+usage: mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]
+               [--token-file FILE] [OPTIONS]"
+}
