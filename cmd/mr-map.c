@@ -153,14 +153,14 @@ map_fields(struct rdr *r, struct rec *rec)
 		errx(1, "%s:%llu: no field %d", r->name, r->lineno, want);
 	}
 	if (constkey)
-		out_add(&out, constkey, strlen(constkey));
+		out_add(&out_std, constkey, strlen(constkey));
 	else
-		out_add(&out, f[keyfield], flen[keyfield]);
+		out_add(&out_std, f[keyfield], flen[keyfield]);
 	for (i = 0; i < nvfields; i++) {
-		out_addc(&out, '\t');
-		out_add(&out, f[vfields[i]], flen[vfields[i]]);
+		out_addc(&out_std, '\t');
+		out_add(&out_std, f[vfields[i]], flen[vfields[i]]);
 	}
-	out_addc(&out, delim);
+	out_addc(&out_std, delim);
 }
 
 /* -c: the combiner inside the mapper, one hash lookup per word. */
@@ -200,10 +200,10 @@ print_counts(void)
 		ids[i] = i;
 	qsort(ids, counts.n, sizeof(*ids), cmp_key);
 	for (i = 0; i < counts.n; i++) {
-		out_add(&out, counts.keys[ids[i]].p, counts.keys[ids[i]].len);
-		out_addc(&out, '\t');
-		out_u64(&out, count[ids[i]]);
-		out_addc(&out, delim);
+		out_add(&out_std, counts.keys[ids[i]].p, counts.keys[ids[i]].len);
+		out_addc(&out_std, '\t');
+		out_u64(&out_std, count[ids[i]]);
+		out_addc(&out_std, delim);
 	}
 	free(ids);
 	free(count);
@@ -224,8 +224,8 @@ map_words(struct rec *rec)
 		return;
 	}
 	while (words_next(&words, &tok, &len)) {
-		out_add(&out, tok, len);
-		out_add(&out, tail, 3);
+		out_add(&out_std, tok, len);
+		out_add(&out_std, tail, 3);
 	}
 }
 
@@ -388,13 +388,13 @@ main(int argc, char *argv[])
 				break;
 			/* FALLTHROUGH */
 		case IDENTITY:
-			out_add(&out, line, len);
-			out_addc(&out, delim);
+			out_add(&out_std, line, len);
+			out_addc(&out_std, delim);
 			break;
 		case LINES:
-			out_add(&out, rec.val, rec.vlen);
-			out_add(&out, "\t1", 2);
-			out_addc(&out, delim);
+			out_add(&out_std, rec.val, rec.vlen);
+			out_add(&out_std, "\t1", 2);
+			out_addc(&out_std, delim);
 			break;
 		}
 	}
@@ -404,6 +404,6 @@ main(int argc, char *argv[])
 	words_free(&words);
 	if (m == GREP)
 		regfree(&re);
-	out_close(&out);
+	out_close(&out_std);
 	return 0;
 }

@@ -277,13 +277,13 @@ copy_file(int fd, unsigned long long n, int to, const char *name)
 		if (r <= 0)
 			err(1, "cannot read temporary file in '%s'", tmpdir);
 		if (to == 1)
-			out_add(&out, tmp, r);
+			out_add(&out_std, tmp, r);
 		else
 			write_fd(to, tmp, r, name);
 		off += r;
 	}
 	if (to == 1)
-		out_flush(&out);
+		out_flush(&out_std);
 }
 
 /* With --failed: the records of a chunk that produced no output. */
@@ -452,7 +452,7 @@ count_records(struct slot *s)
 static void
 emit(struct slot *s)
 {
-	out_flush(&out);
+	out_flush(&out_std);
 	copy_file(s->outfd, s->outlen, 1, NULL);
 	bytesout += s->outlen;
 	if (progress)
@@ -791,7 +791,7 @@ main(int argc, char *argv[])
 	emit_rest();
 	if (progress)
 		show_progress(1);
-	out_close(&out);
+	out_close(&out_std);
 	if (joblog != NULL && fclose(joblog) == EOF)
 		err(1, "cannot write '%s'", joblogname);
 	if (failfd != -1 && close(failfd) == -1)

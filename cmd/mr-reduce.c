@@ -125,15 +125,15 @@ emit(const char *key, size_t klen, struct acc *accs, struct where *w)
 {
 	int i;
 
-	out_add(&out, key, klen);
+	out_add(&out_std, key, klen);
 	for (i = 0; i < nops; i++) {
-		out_addc(&out, '\t');
-		if (acc_print(&accs[i], &ops[i], &out, fmt) == -1)
+		out_addc(&out_std, '\t');
+		if (acc_print(&accs[i], &ops[i], &out_std, fmt) == -1)
 			errx(1, "%s:%llu: sum of key '%.*s' is out of the "
 			    "64-bit integer range", w->name, w->line,
 			    (int)klen, key);
 	}
-	out_addc(&out, delim);
+	out_addc(&out_std, delim);
 }
 
 static void
@@ -307,7 +307,7 @@ main(int argc, char *argv[])
 	else
 		reduce_sorted(&r);
 	rdr_free(&r);
-	out_close(&out);
+	out_close(&out_std);
 	if (nskipped == 1)
 		warnx("skipped 1 record with a bad or missing field");
 	else if (nskipped > 1)

@@ -71,7 +71,7 @@ main(int argc, char *argv[])
 	while (rdr_next(&r, &line, &len))
 		sorter_add(&s, line, len);
 	rdr_free(&r);
-	sorter_finish(&s, &out);
-	out_close(&out);
+	sorter_finish(&s, &out_std);
+	out_close(&out_std);
 	return 0;
 }

@@ -90,15 +90,15 @@ main(int argc, char *argv[])
 		lines++;
 		bytes += len + 1;
 		if (fflag) {
-			out_add(&out, r.files[r.fileno], strlen(r.files[r.fileno]));
-			out_addc(&out, ':');
+			out_add(&out_std, r.files[r.fileno], strlen(r.files[r.fileno]));
+			out_addc(&out_std, ':');
 		}
-		out_u64(&out, chunk);
-		out_addc(&out, '\t');
-		out_add(&out, line, len);
-		out_addc(&out, delim);
+		out_u64(&out_std, chunk);
+		out_addc(&out_std, '\t');
+		out_add(&out_std, line, len);
+		out_addc(&out_std, delim);
 	}
 	rdr_free(&r);
-	out_close(&out);
+	out_close(&out_std);
 	return 0;
 }

@@ -11,7 +11,7 @@
 
 #define OUT_BUFSZ	(256 * 1024)
 
-struct out out;
+struct out out_std;
 void (*out_dying)(void);
 
 void
@@ -27,7 +27,7 @@ out_init(struct out *o, int fd, size_t cap, const char *what)
 void
 out_stdout(void)
 {
-	out_init(&out, 1, OUT_BUFSZ, "write error");
+	out_init(&out_std, 1, OUT_BUFSZ, "write error");
 }
 
 int

@@ -5,8 +5,8 @@
  * with "PROG: WHAT: why"; a closed pipe on stdout ends it quietly by
  * SIGPIPE, as if the signal had not been ignored.
  *
- * `out` is the program's stdout; call out_init(&out, 1, ...) is done by
- * out_stdout(), and out_close(&out) must be the last thing main does.
+ * `out_std` is the program's stdout, set up by out_stdout();
+ * out_close(&out_std) must be the last thing main does.
  */
 #ifndef MR_OUT_H
 #define MR_OUT_H
@@ -21,7 +21,7 @@ struct out {
 	const char	*what;
 };
 
-extern struct out out;
+extern struct out out_std;
 /* Called, if set, before a closed stdout ends the program by SIGPIPE. */
 extern void (*out_dying)(void);
 

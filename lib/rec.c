@@ -68,8 +68,8 @@ open_next(struct rdr *r)
 		r->name = f;
 		if ((r->fd = open(f, O_RDONLY | O_CLOEXEC)) == -1) {
 			/* What the files before it gave is written first. */
-			if (out.buf != NULL && out.fd == 1)
-				out_flush(&out);
+			if (out_std.buf != NULL && out_std.fd == 1)
+				out_flush(&out_std);
 			err(1, "cannot open '%s'", f);
 		}
 	}
