@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "fdio.h"
 #include "out.h"
 #include "proto.h"
 
@@ -78,7 +79,7 @@ io_fail(void)
 static void
 send_bytes(const void *p, size_t n)
 {
-	if (send_errno == 0 && out_write_full(sock, p, n) == -1)
+	if (send_errno == 0 && fdio_write_all(sock, p, n) == -1)
 		send_errno = errno;
 }
 
@@ -112,7 +113,7 @@ recv8(void)
 {
 	unsigned char b;
 
-	if (proto_read(sock, &b, 1) == -1)
+	if (fdio_read_full(sock, &b, 1) == -1)
 		io_fail();
 	return b;
 }
@@ -124,7 +125,7 @@ recv_string(uint32_t n)
 
 	if (s == NULL)
 		err(1, "malloc");
-	if (proto_read(sock, s, n) == -1)
+	if (fdio_read_full(sock, s, n) == -1)
 		io_fail();
 	s[n] = '\0';
 	return s;
@@ -183,21 +184,13 @@ connect_server(const char *tokenfile)
 static void
 read_all(const char *file, struct buf *b)
 {
-	char tmp[65536];
-	ssize_t r;
 	int fd = 0;
 
 	if (file != NULL && strcmp(file, "-") != 0 &&
 	    (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		err(1, "cannot open '%s'", file);
-	while ((r = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "cannot read '%s'", file ? file : "stdin");
-		}
-		buf_add(b, tmp, r);
-	}
+	if (fdio_read_all(fd, b) == -1)
+		err(1, "cannot read '%s'", file ? file : "stdin");
 	if (fd != 0)
 		close(fd);
 }
@@ -237,7 +230,7 @@ copy_payload(uint32_t n)
 
 	while (n > 0) {
 		k = n < sizeof(tmp) ? n : sizeof(tmp);
-		if (proto_read(sock, tmp, k) == -1)
+		if (fdio_read_full(sock, tmp, k) == -1)
 			io_fail();
 		if (fwrite(tmp, 1, k, stdout) != k)
 			err(1, "write error");

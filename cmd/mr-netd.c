@@ -37,6 +37,7 @@
 #include "buf.h"
 #include "child.h"
 #include "cli.h"
+#include "fdio.h"
 #include "jobspec.h"
 #include "out.h"
 #include "proto.h"
@@ -218,7 +219,7 @@ write_durable(const char *path, const void *p, size_t n)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1)
 		return -1;
-	if (out_write_full(fd, p, n) == -1 || fsync(fd) == -1) {
+	if (fdio_write_all(fd, p, n) == -1 || fsync(fd) == -1) {
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -866,7 +867,7 @@ end_stream(struct conn *c)
 static void
 stream_data(struct conn *c, const char *p, size_t n)
 {
-	if (c->datafd != -1 && out_write_full(c->datafd, p, n) == -1) {
+	if (c->datafd != -1 && fdio_write_all(c->datafd, p, n) == -1) {
 		snprintf(c->reject, sizeof(c->reject), "cannot store the data: %s",
 		    strerror(errno));
 		close_fd(&c->datafd);

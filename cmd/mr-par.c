@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "child.h"
 #include "cli.h"
+#include "fdio.h"
 #include "out.h"
 #include "spill.h"
 #include "xmalloc.h"
@@ -240,7 +241,7 @@ add_record(const char *line, size_t len)
 static void
 write_fd(int fd, const char *p, size_t n, const char *name)
 {
-	if (out_write_full(fd, p, n) == -1)
+	if (fdio_write_all(fd, p, n) == -1)
 		err(1, "cannot write '%s'", name);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "out.h"
 #include "xmalloc.h"
 
@@ -30,28 +31,10 @@ out_stdout(void)
 	out_init(&out_std, 1, OUT_BUFSZ, "write error");
 }
 
-int
-out_write_full(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
 static void
 write_all(struct out *o, const char *p, size_t n)
 {
-	if (out_write_full(o->fd, p, n) == 0)
+	if (fdio_write_all(o->fd, p, n) == 0)
 		return;
 	if (errno == EPIPE && o->fd == 1) {
 		if (out_dying != NULL)

@@ -31,8 +31,6 @@ void	out_flush(struct out *);
 void	out_close(struct out *);
 void	out_bigadd(struct out *, const void *, size_t);
 void	out_u64(struct out *, uint64_t);
-/* write(2) until all n bytes are out, retrying EINTR: 0, or -1 with errno. */
-int	out_write_full(int fd, const void *, size_t);
 
 static inline void
 out_add(struct out *o, const void *p, size_t n)

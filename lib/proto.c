@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "out.h"
+#include "fdio.h"
 #include "proto.h"
 #include "xmalloc.h"
 
@@ -14,34 +14,12 @@ const char *const proto_states[] = {
 };
 
 int
-proto_read(int fd, void *p, size_t n)
-{
-	char *s = p;
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = read(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0) {
-			errno = ECONNRESET;
-			return -1;
-		}
-		s += r;
-		n -= r;
-	}
-	return 0;
-}
-
-int
 proto_write32(int fd, uint32_t v)
 {
 	unsigned char b[4];
 
 	proto_put32(b, v);
-	return out_write_full(fd, b, 4);
+	return fdio_write_all(fd, b, 4);
 }
 
 int
@@ -49,7 +27,7 @@ proto_read32(int fd, uint32_t *v)
 {
 	unsigned char b[4];
 
-	if (proto_read(fd, b, 4) == -1)
+	if (fdio_read_full(fd, b, 4) == -1)
 		return -1;
 	*v = proto_get32(b);
 	return 0;

@@ -42,7 +42,6 @@ proto_get32(const unsigned char *p)
 }
 
 /* Blocking helpers for clients: 0 on success, -1 on error or EOF. */
-int	proto_read(int fd, void *, size_t);
 int	proto_write32(int fd, uint32_t);
 int	proto_read32(int fd, uint32_t *);
 
