@@ -101,7 +101,9 @@ static int		 njobs, kflag, keepgoing, progress, retries = 2;
 static size_t		 block = 4 * 1024 * 1024;
 static const char	*tmpdir;
 static char		*cmdline;		/* COMMAND ARG... for messages */
-static char	       **cmdargv;
+static struct buf	 cmdbuf;
+static char	       **cmdargv, **cmdenv;
+static char		 envchunk[32] = "MR_CHUNK=", envattempt[32] = "MR_ATTEMPT=";
 static FILE		*joblog;
 static int		 failfd = -1;
 static const char	*failname;
@@ -127,26 +129,11 @@ now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void
-kill_all(int sig)
-{
-	int i;
-
-	for (i = 0; i < nslots; i++)
-		if (slots[i].busy)
-			child_kill(&slots[i].ch, sig);
-}
-
 /* On any exit through err(): no instance outlives mr-par. */
 static void
 cleanup(void)
 {
-	int i;
-
-	kill_all(SIGKILL);
-	for (i = 0; i < nslots; i++)
-		if (slots[i].busy && !slots[i].ch.reaped)
-			waitpid(slots[i].ch.pid, NULL, 0);
+	child_kill_all();
 }
 
 static void
@@ -186,7 +173,8 @@ new_chunk(void)
 		spare = c->next;
 	else {
 		c = xcalloc(1, sizeof(*c));
-		spill_open(&c->w, tmpdir, WBUFSZ);
+		if (spill_open(&c->w, tmpdir, WBUFSZ) == -1)
+			err(1, "cannot create temporary file in '%s'", tmpdir);
 	}
 	c->no = nchunks++;
 	c->rec0 = nrecords + 1;
@@ -362,12 +350,6 @@ read_input(void)
 }
 
 static void
-format_env(char *dst, size_t n, const char *name, unsigned long long v)
-{
-	snprintf(dst, n, "%s=%llu", name, v);
-}
-
-static void
 fail_start(struct chunk *c, int e)
 {
 	cleanup();
@@ -380,23 +362,23 @@ fail_start(struct chunk *c, int e)
 static void
 start(struct slot *s, struct chunk *c)
 {
-	char envchunk[64], envattempt[64];
-	char *env[] = { envchunk, envattempt, NULL };
+	struct child_cmd cmd = { cmdargv, cmdenv, { c->w.fd, -1, -1 }, 0 };
 	int e;
 
 	c->attempt++;
-	format_env(envchunk, sizeof(envchunk), "MR_CHUNK", c->no);
-	format_env(envattempt, sizeof(envattempt), "MR_ATTEMPT", c->attempt);
+	snprintf(envchunk, sizeof(envchunk), "MR_CHUNK=%llu", c->no);
+	snprintf(envattempt, sizeof(envattempt), "MR_ATTEMPT=%d", c->attempt);
 	s->c = c;
 	s->busy = 1;
 	s->start = now();
-	if (s->outfd == -1)
-		s->outfd = spill_fd(tmpdir);
+	if (s->outfd == -1 && (s->outfd = spill_fd(tmpdir)) == -1)
+		err(1, "cannot create temporary file in '%s'", tmpdir);
 	/* The instance shares these offsets: both start at 0. */
 	if (lseek(c->w.fd, 0, SEEK_SET) == -1 || ftruncate(s->outfd, 0) == -1 ||
 	    lseek(s->outfd, 0, SEEK_SET) == -1)
 		err(1, "cannot reset temporary files in '%s'", tmpdir);
-	if ((e = child_start(&s->ch, cmdargv, env, c->w.fd, s->outfd)) != 0)
+	cmd.fd[1] = s->outfd;
+	if ((e = child_start(&s->ch, &cmd)) != 0)
 		fail_start(c, e);
 }
 
@@ -513,15 +495,6 @@ emit_rest(void)
 }
 
 static void
-describe(int status, char *buf, size_t n)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, n, "killed by signal %d", WTERMSIG(status));
-	else
-		snprintf(buf, n, "exited with status %d", WEXITSTATUS(status));
-}
-
-static void
 log_attempt(struct slot *s)
 {
 	int st = s->ch.status;
@@ -571,7 +544,7 @@ finish(struct slot *s)
 		push_ready(c, 1);
 		return;
 	}
-	describe(st, why, sizeof(why));
+	child_describe(st, why, sizeof(why));
 	warnx("chunk %llu (records %llu-%llu): '%s' %s after %d attempt%s",
 	    c->no, c->rec0, c->rec0 + c->nrec - 1, cmdline, why, c->attempt,
 	    c->attempt == 1 ? "" : "s");
@@ -601,18 +574,12 @@ finish(struct slot *s)
 		release(s);
 }
 
+/* Ended instances are finished by the loop, in slot order. */
 static void
-reap(void)
+reaped(struct child *c, void *arg)
 {
-	pid_t pid;
-	int st, i;
-
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
-		for (i = 0; i < nslots; i++)
-			if (slots[i].busy && slots[i].ch.pid == pid) {
-				slots[i].ch.reaped = 1;
-				slots[i].ch.status = st;
-			}
+	(void)c;
+	(void)arg;
 }
 
 static void
@@ -641,11 +608,9 @@ on_signal(void)
 
 	while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
-			reap();
+			child_reap(reaped, NULL);
 			continue;
 		}
-		kill_all(SIGTERM);
-		kill_all(SIGCONT);
 		cleanup();
 		if (progress && istty)
 			fputc('\n', stderr);
@@ -683,27 +648,13 @@ loop(void)
 		if (n > 1 && pfd[1].revents)
 			read_input();
 		for (i = 0; i < nslots; i++)
-			if (slots[i].busy && slots[i].ch.reaped)
+			if (slots[i].busy && !slots[i].ch.running)
 				finish(&slots[i]);
 		if (progress && (now() - lastshow) * 1000 >= tick) {
 			show_progress(0);
 			lastshow = now();
 		}
 	}
-}
-
-static void
-join_command(char **argv)
-{
-	struct buf b = BUF_INIT;
-
-	for (; *argv != NULL; argv++) {
-		if (b.len > 0)
-			buf_addc(&b, ' ');
-		buf_add(&b, *argv, strlen(*argv));
-	}
-	buf_addc(&b, '\0');
-	cmdline = b.p;
 }
 
 int
@@ -762,7 +713,10 @@ main(int argc, char *argv[])
 	if (argc < 1)
 		cli_misuse("no command given");
 	cmdargv = argv;
-	join_command(argv);
+	cmdenv = child_env((char *[]){ envchunk, envattempt, NULL });
+	buf_addargv(&cmdbuf, argv);
+	buf_addc(&cmdbuf, '\0');
+	cmdline = cmdbuf.p;
 	if (njobs == 0)
 		njobs = (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ? n : 1;
 	tmpdir = spill_dir(tmpdir);
@@ -810,6 +764,7 @@ main(int argc, char *argv[])
 	buf_free(&inbuf);
 	buf_free(&lastkey);
 	free(cmdline);
+	free(cmdenv);
 	free(slots);
 	slots = NULL;
 	nslots = 0;

@@ -40,3 +40,15 @@ buf_free(struct buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 }
+
+void
+buf_addargv(struct buf *b, char *const argv[])
+{
+	size_t i;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(b, ' ');
+		buf_add(b, argv[i], strlen(argv[i]));
+	}
+}

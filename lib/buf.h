@@ -19,6 +19,8 @@ struct buf {
 void	buf_grow(struct buf *, size_t);
 void	buf_add(struct buf *, const void *, size_t);
 void	buf_free(struct buf *);
+/* The words of argv joined by single spaces, as a message shows them. */
+void	buf_addargv(struct buf *, char *const argv[]);
 
 static inline void
 buf_addc(struct buf *b, char c)

@@ -1,12 +1,16 @@
 /*
- * Starting children safely: the original signal mask and SIGPIPE's default
- * action restored in the child, every other descriptor closed, its own
- * process group, and exec failure reported to the caller so that it can
- * tell "not found" from an exit status of 127.
+ * Starting, reaping and killing children. posix_spawn rather than fork:
+ * glibc starts the child with CLONE_VFORK, so the parent's pages are
+ * neither copied nor made copy-on-write, and a failed exec comes back as
+ * the return value. The running children are kept in a list so that one
+ * waitpid loop can hand each ended one to its owner.
  */
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -14,9 +18,11 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "clock.h"
 #include "xmalloc.h"
 
-static sigset_t origmask;
+static sigset_t		 origmask;
+static struct child	*running;
 
 int
 child_setup(void)
@@ -24,6 +30,9 @@ child_setup(void)
 	sigset_t set;
 	int fd;
 
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+			err(1, "cannot open '/dev/null'");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGINT);
@@ -37,9 +46,8 @@ child_setup(void)
 	return fd;
 }
 
-/* environ with the extra "NAME=VALUE" strings replacing any of that name. */
-static char **
-make_env(char *const extra[])
+char **
+child_env(char *const extra[])
 {
 	extern char **environ;
 	char **env, **e;
@@ -63,54 +71,131 @@ make_env(char *const extra[])
 	return env;
 }
 
-/*
- * posix_spawn rather than fork: glibc starts the child with CLONE_VFORK,
- * so the parent's pages are neither copied nor made copy-on-write, and a
- * failed exec comes back as the return value.
- */
 int
-child_start(struct child *c, char *const argv[], char *const extra[],
-    int in, int out)
+child_start(struct child *c, const struct child_cmd *cmd)
 {
+	extern char **environ;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t def;
-	char **env;
-	int e;
+	int e, i;
 
+	c->pid = c->pgid = 0;
+	c->running = c->status = 0;
+	c->killat = 0;
+	c->next = NULL;
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
-	if (posix_spawn_file_actions_init(&fa) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, in, 0) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, out, 1) != 0 ||
-	    posix_spawn_file_actions_addclosefrom_np(&fa, 3) != 0 ||
-	    posix_spawnattr_init(&attr) != 0 ||
-	    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) != 0 ||
-	    posix_spawnattr_setpgroup(&attr, 0) != 0 ||
-	    posix_spawnattr_setsigmask(&attr, &origmask) != 0 ||
-	    posix_spawnattr_setsigdefault(&attr, &def) != 0)
-		errx(1, "cannot set up posix_spawn");
-	env = make_env(extra);
-	e = posix_spawnp(&c->pid, argv[0], &fa, &attr, argv, env);
-	free(env);
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return e;
+	if ((e = posix_spawnattr_init(&attr)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return e;
+	}
+	for (i = 0; i < 3 && e == 0; i++)
+		if (cmd->fd[i] != -1)
+			e = posix_spawn_file_actions_adddup2(&fa, cmd->fd[i], i);
+	if (e == 0)
+		e = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	if (e == 0)
+		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+		    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	if (e == 0)
+		e = posix_spawnattr_setpgroup(&attr, cmd->pgid);
+	if (e == 0)
+		e = posix_spawnattr_setsigmask(&attr, &origmask);
+	if (e == 0)
+		e = posix_spawnattr_setsigdefault(&attr, &def);
+	if (e == 0)
+		e = posix_spawnp(&c->pid, cmd->argv[0], &fa, &attr,
+		    cmd->argv, cmd->env != NULL ? cmd->env : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	c->reaped = e != 0;
-	c->status = 0;
-	if (e != 0)
+	if (e != 0) {
 		c->pid = 0;
-	return e;
+		return e;
+	}
+	c->pgid = cmd->pgid != 0 ? cmd->pgid : c->pid;
+	c->running = 1;
+	c->next = running;
+	running = c;
+	return 0;
 }
 
 void
-child_kill(struct child *c, int sig)
+child_reap(void (*done)(struct child *, void *), void *arg)
 {
-	if (c->pid > 0) {
-		kill(-c->pid, sig);
-		if (!c->reaped)
-			kill(c->pid, sig);
+	struct child **pp, *c;
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (pp = &running; (c = *pp) != NULL; pp = &c->next)
+			if (c->pid == pid)
+				break;
+		if (c == NULL)
+			continue;
+		*pp = c->next;
+		c->next = NULL;
+		c->running = 0;
+		c->status = st;
+		done(c, arg);
 	}
+}
+
+/*
+ * The group is signalled only while the child is unreaped: until then
+ * its pid, and so the group id, cannot be taken by another process.
+ */
+void
+child_terminate(struct child *c, double grace)
+{
+	if (!c->running)
+		return;
+	kill(-c->pgid, SIGTERM);
+	kill(-c->pgid, SIGCONT);
+	if (c->killat == 0)
+		c->killat = clock_mono() + grace;
+}
+
+void
+child_tick(void)
+{
+	double t = clock_mono();
+	struct child *c;
+
+	for (c = running; c != NULL; c = c->next)
+		if (c->killat != 0 && t >= c->killat)
+			kill(-c->pgid, SIGKILL);
+}
+
+void
+child_kill_all(void)
+{
+	struct child *c;
+
+	for (c = running; c != NULL; c = c->next) {
+		kill(-c->pgid, SIGTERM);
+		kill(-c->pgid, SIGCONT);
+		kill(-c->pgid, SIGKILL);
+	}
+	while ((c = running) != NULL) {
+		while (waitpid(c->pid, &c->status, 0) == -1 && errno == EINTR)
+			;
+		running = c->next;
+		c->next = NULL;
+		c->running = 0;
+	}
+}
+
+const char *
+child_describe(int status, char *buf, size_t n)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, n, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, n, "exited with status %d", WEXITSTATUS(status));
+	return buf;
 }
 
 int

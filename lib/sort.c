@@ -263,7 +263,8 @@ spill(struct sorter *s)
 {
 	struct out o;
 
-	spill_open(&o, s->tmpdir, SPILL_BUFSZ);
+	if (spill_open(&o, s->tmpdir, SPILL_BUFSZ) == -1)
+		err(1, "cannot create temporary file in '%s'", s->tmpdir);
 	write_block(s, &o);
 	s->runs[s->nruns++] = spill_rewind(&o);
 	if (s->nruns < FANIN && s->cap == s->limit)
@@ -274,7 +275,8 @@ spill(struct sorter *s)
 	s->cap = s->limit;
 	if (s->nruns < FANIN)
 		return;
-	spill_open(&o, s->tmpdir, SPILL_BUFSZ);
+	if (spill_open(&o, s->tmpdir, SPILL_BUFSZ) == -1)
+		err(1, "cannot create temporary file in '%s'", s->tmpdir);
 	merge(s->runs, s->nruns, s->delim, rdbuf_size(s->limit, s->nruns), &o);
 	s->runs[0] = spill_rewind(&o);
 	s->nruns = 1;

@@ -1,5 +1,6 @@
 /* Unlinked temporary files, written through a struct out. */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,26 +25,34 @@ int
 spill_fd(const char *dir)
 {
 	char *path;
-	int fd;
+	int fd, e;
 
 	if (asprintf(&path, "%s/mr-spill.XXXXXX", dir) == -1)
-		err(1, "asprintf");
-	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
-		err(1, "cannot create temporary file in '%s'", dir);
-	if (unlink(path) == -1)
-		err(1, "cannot remove temporary file '%s'", path);
+		return -1;
+	if ((fd = mkostemp(path, O_CLOEXEC)) != -1 && unlink(path) == -1) {
+		e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
 	free(path);
 	return fd;
 }
 
-void
+int
 spill_open(struct out *o, const char *dir, size_t bufsz)
 {
 	char *what;
+	int fd;
 
-	if (asprintf(&what, "cannot write temporary file in '%s'", dir) == -1)
-		err(1, "asprintf");
-	out_init(o, spill_fd(dir), bufsz, what);
+	if ((fd = spill_fd(dir)) == -1)
+		return -1;
+	if (asprintf(&what, "cannot write temporary file in '%s'", dir) == -1) {
+		close(fd);
+		return -1;
+	}
+	out_init(o, fd, bufsz, what);
+	return 0;
 }
 
 /* Flush the writer, free its buffer and return the file read from 0. */

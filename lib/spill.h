@@ -14,8 +14,9 @@
 #include "out.h"
 
 const char	*spill_dir(const char *opt);
-int		 spill_fd(const char *dir);	/* an unlinked file */
-void		 spill_open(struct out *, const char *dir, size_t bufsz);
+/* An unlinked file, or -1 with errno: the caller says what failed. */
+int		 spill_fd(const char *dir);
+int		 spill_open(struct out *, const char *dir, size_t bufsz);
 int		 spill_rewind(struct out *);
 
 #endif
