@@ -487,6 +487,25 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 # ---------------------------------------------------------------------------
 # Filters that would deadlock a naive implementation
 
+@test "more chunks than ulimit -n: a bounded number of files, every record out (-k and not)" {
+	seq 3000 | mr-split -n 1 >in
+	INFILE=in capture sh -c 'ulimit -n 40; exec mr-par -b 1 -j2 cat'
+	assert_status 0
+	[ ! -s .err ] || fail_with "stderr:" "$(cat .err)"
+	same_lines in .out
+	INFILE=in capture sh -c 'ulimit -n 40; exec mr-par -k -b 1 -j2 cat'
+	assert_status 0
+	cmp in .out
+	# the same through a pipe, where the whole input arrives at once
+	cat in | (ulimit -n 40; exec mr-par -k -b 1 -j1 cat) >out
+	cmp in out
+}
+
+@test "an instance holds stdin, stdout and stderr only" {
+	IN=$'a\t1\n'
+	check 0 $'0\n1\n2\n' mr-par sh -c 'cat >/dev/null; ls /proc/$$/fd | sort -n'
+}
+
 @test "a filter that writes 1 MB before reading its 2 MB input completes" {
 	awk 'BEGIN { for (i = 0; i < 40000; i++) printf "k%d\t%040d\n", i, i }' >in
 	{ yes x | head -n 500000; cat in; } >want
