@@ -547,6 +547,7 @@ setup(struct par *p)
 	int i;
 
 	p->readytail = &p->ready;
+	buf_grow(&p->inbuf, READSZ);
 	p->nslots = p->keeporder ? 2 * p->jobs : p->jobs;
 	p->slots = xcalloc(p->nslots, sizeof(*p->slots));
 	for (i = 0; i < p->nslots; i++)
