@@ -16,15 +16,18 @@
 
 #include "buf.h"
 #include "child.h"
-#include "clock.h"
 #include "cli.h"
+#include "clock.h"
+#include "hosts.h"
 #include "out.h"
 #include "par.h"
+#include "shword.h"
 #include "spill.h"
 
 static const char synopsis[] =
     "mr-par [-kz] [-j N] [-b SIZE] [--retries N] [--keep-going]\n"
     "              [--failed FILE] [--joblog FILE] [--progress] [-T DIR]\n"
+    "              [-S HOSTS] [--ssh CMD] [--launcher PREFIX]\n"
     "              COMMAND [ARG...]";
 static const char options[] =
     "  -b, --block=SIZE       runs of equal keys are coalesced into chunks of\n"
@@ -32,17 +35,23 @@ static const char options[] =
     "      --failed=FILE      write the records of chunks that failed to FILE\n"
     "  -j, --jobs=N           run N instances at a time (default: online CPUs)\n"
     "      --joblog=FILE      one line per attempt: chunk, attempt, start, time,\n"
-    "                         bytes in, bytes out, exit status, signal\n"
+    "                         bytes in, bytes out, exit status, signal, host\n"
     "  -k, --keep-order       emit outputs in input order\n"
     "      --keep-going       go on after a chunk failed for good; exit 1 at the end\n"
+    "      --launcher=PREFIX  run each instance as PREFIX COMMAND ARG...\n"
     "      --progress         report progress on stderr\n"
     "      --retries=N        retry a failed chunk N times (default 2)\n"
+    "  -S, --sshlogin=HOSTS   run instances on [N/]HOST,... over ssh (':' is here)\n"
+    "      --ssh=CMD          the ssh command (default ssh)\n"
     "  -T, --temporary-directory=DIR  spill files go to DIR\n"
     "  -z, --null             records end with NUL, not newline\n"
     "  -h, --help             show this help\n"
     "      --version          show the version\n";
 
-enum { OPT_FAILED = 256, OPT_JOBLOG, OPT_KEEPGOING, OPT_PROGRESS, OPT_RETRIES };
+enum {
+	OPT_FAILED = 256, OPT_JOBLOG, OPT_KEEPGOING, OPT_LAUNCHER, OPT_PROGRESS,
+	OPT_RETRIES, OPT_SSH
+};
 
 static const struct option longopts[] = {
 	{ "block",	required_argument,	NULL, 'b' },
@@ -52,9 +61,12 @@ static const struct option longopts[] = {
 	{ "joblog",	required_argument,	NULL, OPT_JOBLOG },
 	{ "keep-going",	no_argument,		NULL, OPT_KEEPGOING },
 	{ "keep-order",	no_argument,		NULL, 'k' },
+	{ "launcher",	required_argument,	NULL, OPT_LAUNCHER },
 	{ "null",	no_argument,		NULL, 'z' },
 	{ "progress",	no_argument,		NULL, OPT_PROGRESS },
 	{ "retries",	required_argument,	NULL, OPT_RETRIES },
+	{ "ssh",	required_argument,	NULL, OPT_SSH },
+	{ "sshlogin",	required_argument,	NULL, 'S' },
 	{ "temporary-directory", required_argument, NULL, 'T' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
@@ -64,11 +76,12 @@ static const struct option longopts[] = {
 #define TICK_LOG	5000	/* ms between progress lines otherwise */
 
 static struct par	 par;
+static struct hosts	 hosts;
 static struct buf	 cmdline;	/* COMMAND ARG... for messages */
 static FILE		*joblog;
 static unsigned long long insize;	/* of a regular file on stdin */
 static double		 t0;
-static int		 istty;
+static int		 istty, sflag;
 
 static void
 log_attempt(void *arg, const struct par_attempt *a)
@@ -76,9 +89,10 @@ log_attempt(void *arg, const struct par_attempt *a)
 	int st = a->status;
 
 	(void)arg;
-	fprintf(joblog, "%llu\t%d\t%.3f\t%.3f\t%llu\t%llu\t%d\t%d\n",
+	fprintf(joblog, "%llu\t%d\t%.3f\t%.3f\t%llu\t%llu\t%d\t%d\t%s\n",
 	    a->chunk, a->attempt, a->start, a->runtime, a->bytes_in,
-	    a->bytes_out, child_exitcode(st), WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	    a->bytes_out, child_exitcode(st), WIFSIGNALED(st) ? WTERMSIG(st) : 0,
+	    a->host);
 	fflush(joblog);
 }
 
@@ -101,6 +115,7 @@ show_progress(const struct par_stats *st, int final)
 	double rate = el > 0 ? st->bytes_in / el / 1048576 : 0;
 	char eta[64] = "";
 	double f;
+	int i;
 
 	if (insize > 0 && st->bytes_in > 0) {
 		f = (double)st->bytes_in / insize;
@@ -109,10 +124,15 @@ show_progress(const struct par_stats *st, int final)
 	}
 	fprintf(stderr, "%smr-par: chunks %llu done, %d running, %llu read; "
 	    "records %llu in, %llu out; %.1f MiB in, %.1f MiB out; "
-	    "%.1f MiB/s%s%s", istty ? "\r" : "", st->done, st->running,
+	    "%.1f MiB/s%s", istty ? "\r" : "", st->done, st->running,
 	    st->chunks, st->records, st->records_out,
-	    st->bytes_in / 1048576.0, st->bytes_out / 1048576.0, rate, eta,
-	    istty ? (final ? "\033[K\n" : "\033[K") : "\n");
+	    st->bytes_in / 1048576.0, st->bytes_out / 1048576.0, rate, eta);
+	/* With -S, each host: attempts done and failed, instances running. */
+	for (i = 0; sflag && i < hosts.n; i++)
+		fprintf(stderr, "%s %s %llu/%llu/%d", i == 0 ? ";" : ",",
+		    hosts_name(&hosts, i), hosts.h[i].done, hosts.h[i].failed,
+		    hosts.h[i].running);
+	fputs(istty ? (final ? "\033[K\n" : "\033[K") : "\n", stderr);
 }
 
 static void
@@ -147,9 +167,11 @@ die_of(int sig)
 int
 main(int argc, char *argv[])
 {
-	const char *joblogname = NULL, *tmpdir = NULL;
+	const char *joblogname = NULL, *tmpdir = NULL, *sshcmd = "ssh";
+	const char *launcher = NULL, *lists[64];
+	char **sshv, **launchv = NULL, msg[256];
+	int ch, r, i, jobs = 0, nlists = 0, progress = 0;
 	struct stat sb;
-	int ch, r, progress = 0;
 	long n;
 
 	par.retries = 2;
@@ -157,7 +179,7 @@ main(int argc, char *argv[])
 	par.delim = '\n';
 	par.failfd = -1;
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "+b:hj:kT:z", longopts,
+	while ((ch = getopt_long(argc, argv, "+b:hj:kS:T:z", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -166,10 +188,15 @@ main(int argc, char *argv[])
 		case 'h':
 			cli_usage(0);
 		case 'j':
-			par.jobs = cli_num(optarg, 1, 1024, "job count");
+			jobs = cli_num(optarg, 1, 1024, "job count");
 			break;
 		case 'k':
 			par.keeporder = 1;
+			break;
+		case 'S':
+			if (nlists == 64)
+				cli_misuse("more than 64 -S options");
+			lists[nlists++] = optarg;
 			break;
 		case 'T':
 			tmpdir = optarg;
@@ -188,11 +215,17 @@ main(int argc, char *argv[])
 		case OPT_KEEPGOING:
 			par.keepgoing = 1;
 			break;
+		case OPT_LAUNCHER:
+			launcher = optarg;
+			break;
 		case OPT_PROGRESS:
 			progress = 1;
 			break;
 		case OPT_RETRIES:
 			par.retries = cli_num(optarg, 0, 1000, "retry count");
+			break;
+		case OPT_SSH:
+			sshcmd = optarg;
 			break;
 		default:
 			cli_usage(2);
@@ -205,14 +238,29 @@ main(int argc, char *argv[])
 	par.argv = argv;
 	buf_addargv(&cmdline, argv);
 	buf_addc(&cmdline, '\0');
-	if (par.jobs == 0)
-		par.jobs = (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ? n : 1;
+	if (jobs == 0)
+		jobs = (n = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ? n : 1;
+	if ((sshv = shword_split(sshcmd, msg, sizeof(msg))) == NULL)
+		cli_misuse("invalid --ssh '%s': %s", sshcmd, msg);
+	if (launcher != NULL &&
+	    (launchv = shword_split(launcher, msg, sizeof(msg))) == NULL)
+		cli_misuse("invalid --launcher '%s': %s", launcher, msg);
+	hosts_init(&hosts, sshv, launchv);
+	for (i = 0; i < nlists; i++)
+		if (hosts_add(&hosts, lists[i], jobs, msg, sizeof(msg)) == -1)
+			cli_misuse("invalid -S '%s': %s", lists[i], msg);
+	if (nlists == 0)
+		hosts_add_local(&hosts, jobs);
+	if (hosts.slots > 4096)
+		cli_misuse("more than 4096 slots in all");
+	sflag = nlists > 0;
+	par.hosts = &hosts;
 	par.tmpdir = spill_dir(tmpdir);
 	if (joblogname != NULL) {
 		if ((joblog = fopen(joblogname, "we")) == NULL)
 			err(1, "cannot open '%s'", joblogname);
 		fputs("chunk\tattempt\tstart\truntime\tbytes_in\tbytes_out\t"
-		    "exit\tsignal\n", joblog);
+		    "exit\tsignal\thost\n", joblog);
 		par.on_attempt = log_attempt;
 	}
 	if (par.failname != NULL && (par.failfd = open(par.failname,
@@ -251,6 +299,9 @@ main(int argc, char *argv[])
 	if (par.failfd != -1 && close(par.failfd) == -1)
 		err(1, "cannot write '%s'", par.failname);
 	par_free(&par);
+	hosts_free(&hosts);
+	shword_free(sshv);
+	shword_free(launchv);
 	buf_free(&cmdline);
 	return r;
 }

@@ -20,6 +20,7 @@
 #include "child.h"
 #include "clock.h"
 #include "fdio.h"
+#include "hosts.h"
 #include "par.h"
 #include "spill.h"
 #include "xmalloc.h"
@@ -33,6 +34,7 @@ struct par_chunk {
 	unsigned long long	 rec0, nrec;	/* first record (1-based), count */
 	unsigned long long	 size;		/* bytes */
 	int			 attempt;	/* attempts started */
+	int			 lasthost;	/* of the last attempt, or -1 */
 	int			 fd;		/* its temporary file */
 	struct par_chunk	*next;
 };
@@ -41,6 +43,7 @@ struct par_chunk {
 struct par_slot {
 	struct par_chunk	*c;
 	struct child		 ch;
+	int			 host;
 	int			 outfd;		/* its stdout: a temporary file */
 	unsigned long long	 outlen;
 	double			 start, startwall;
@@ -115,6 +118,7 @@ new_chunk(struct par *p)
 	c->rec0 = p->st.records + 1;
 	c->nrec = c->size = 0;
 	c->attempt = 0;
+	c->lasthost = -1;
 	c->next = NULL;
 	return c;
 }
@@ -272,9 +276,10 @@ save_failed(struct par *p, struct par_chunk *c)
 }
 
 static int
-start(struct par *p, struct par_slot *s, struct par_chunk *c)
+start(struct par *p, struct par_slot *s, struct par_chunk *c, int host)
 {
-	struct child_cmd cmd = { p->argv, p->env, { c->fd, -1, -1 }, 0 };
+	char *extra[] = { p->envchunk, p->envattempt, NULL };
+	struct child_cmd cmd = { NULL, p->env, { c->fd, -1, -1 }, 0 };
 	int e;
 
 	c->attempt++;
@@ -282,6 +287,7 @@ start(struct par *p, struct par_slot *s, struct par_chunk *c)
 	snprintf(p->envattempt, sizeof(p->envattempt), "MR_ATTEMPT=%d",
 	    c->attempt);
 	s->c = c;
+	s->host = host;
 	s->busy = 1;
 	s->start = clock_mono();
 	s->startwall = clock_wall();
@@ -294,10 +300,11 @@ start(struct par *p, struct par_slot *s, struct par_chunk *c)
 		return fail(p, 1, "cannot reset temporary files in '%s'",
 		    p->tmpdir);
 	cmd.fd[1] = s->outfd;
+	cmd.argv = hosts_argv(p->hosts, host, p->argv, extra);
 	if ((e = child_start(&s->ch, &cmd)) != 0) {
 		errno = e;
 		return fail(p, e == ENOENT ? 127 : 126, "cannot run '%s'",
-		    p->argv[0]);
+		    cmd.argv[0]);
 	}
 	p->st.running++;
 	return 0;
@@ -314,15 +321,28 @@ free_slot(struct par *p)
 	return NULL;
 }
 
+/* Each ready chunk, in order, that a host has a free slot for. */
 static int
 start_ready(struct par *p)
 {
+	struct par_chunk **pp, *c;
 	struct par_slot *s;
+	double now = clock_mono();
+	int h;
 
-	while (p->ready != NULL && !p->stopping && p->st.running < p->jobs &&
-	    (s = free_slot(p)) != NULL)
-		if (start(p, s, pop_ready(p)) == -1)
+	pp = &p->ready;
+	while ((c = *pp) != NULL && !p->stopping && (s = free_slot(p)) != NULL) {
+		if ((h = hosts_pick(p->hosts, c->lasthost, now)) == -1) {
+			pp = &c->next;
+			continue;
+		}
+		if ((*pp = c->next) == NULL)
+			p->readytail = pp;
+		c->next = NULL;
+		p->nready--;
+		if (start(p, s, c, h) == -1)
 			return -1;
+	}
 	return 0;
 }
 
@@ -473,9 +493,12 @@ finish(struct par *p, struct par_slot *s)
 	s->outlen = sb.st_size;
 	s->busy = 0;
 	p->st.running--;
+	hosts_ended(p->hosts, s->host, st, clock_mono());
+	c->lasthost = s->host;
 	if (p->on_attempt != NULL) {
 		a = (struct par_attempt){ c->no, c->attempt, s->startwall,
-		    clock_mono() - s->start, c->size, s->outlen, st };
+		    clock_mono() - s->start, c->size, s->outlen, st,
+		    hosts_name(p->hosts, s->host) };
 		p->on_attempt(p->arg, &a);
 	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
@@ -541,12 +564,26 @@ want_input(struct par *p)
 	return p->nready < (unsigned)p->jobs;
 }
 
+/* Until the next tick, or until a host put aside is back. */
+static int
+timeout(struct par *p)
+{
+	double w = p->ready != NULL && !p->stopping ?
+	    hosts_wait(p->hosts, clock_mono()) : -1;
+	int ms = w < 0 ? -1 : (int)(w * 1000) + 1;
+
+	if (p->tick > 0 && (ms == -1 || p->tick < ms))
+		ms = p->tick;
+	return ms;
+}
+
 static void
 setup(struct par *p)
 {
 	int i;
 
 	p->readytail = &p->ready;
+	p->jobs = p->hosts->slots;
 	buf_grow(&p->inbuf, READSZ);
 	p->nslots = p->keeporder ? 2 * p->jobs : p->jobs;
 	p->slots = xcalloc(p->nslots, sizeof(*p->slots));
@@ -581,8 +618,7 @@ par_run(struct par *p, int sigfd)
 			pfd[n].fd = p->in;
 			pfd[n++].events = POLLIN;
 		}
-		if (poll(pfd, n, p->tick > 0 ? p->tick : -1) == -1 &&
-		    errno != EINTR)
+		if (poll(pfd, n, timeout(p)) == -1 && errno != EINTR)
 			return fail(p, 1, "poll");
 		if (pfd[0].revents && on_signal(p, sigfd))
 			return -1;

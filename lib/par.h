@@ -8,8 +8,8 @@
  * chunks (running, waiting for their turn, and at most `jobs` queued),
  * whatever the size of the input.
  *
- * 1. Zero a struct par, set the fields above "the engine's own", and
- *    call par_run with the signalfd of child_setup. It returns when the
+ * 1. Zero a struct par, set the fields above "the result" (hosts says
+ *    where instances run and how many at a time), and call par_run with the signalfd of child_setup. It returns when the
  *    input has ended and every chunk is done, or when a chunk failed for
  *    good without keepgoing (the chunks not run and the unread input then
  *    go to failfd), or on a signal other than SIGCHLD (p->signo says
@@ -35,6 +35,7 @@ struct par_attempt {
 	double			 runtime;	/* seconds */
 	unsigned long long	 bytes_in, bytes_out;
 	int			 status;	/* wait status */
+	const char		*host;		/* ":" for this machine */
 };
 
 /* A chunk given up: its records, first (1-based) to last. */
@@ -52,12 +53,13 @@ struct par_stats {
 	int			 running;
 };
 
+struct hosts;
 struct par_chunk;
 struct par_slot;
 
 struct par {
 	char		**argv;		/* COMMAND ARG... */
-	int		  jobs;		/* instances at a time */
+	struct hosts	 *hosts;	/* where instances run, how many */
 	int		  retries;
 	int		  keeporder, keepgoing;
 	int		  countout;	/* count output records (costs a read) */
@@ -81,6 +83,7 @@ struct par {
 	int		  errnum, exitcode;
 
 	/* The engine's own. */
+	int		  jobs;		/* slots of all hosts */
 	struct par_slot	 *slots;
 	int		  nslots;
 	struct par_chunk *ready, **readytail, *spare, *building;

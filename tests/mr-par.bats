@@ -10,8 +10,9 @@ load helper
 
 USAGE_PAR='usage: mr-par [-kz] [-j N] [-b SIZE] [--retries N] [--keep-going]
               [--failed FILE] [--joblog FILE] [--progress] [-T DIR]
+              [-S HOSTS] [--ssh CMD] [--launcher PREFIX]
               COMMAND [ARG...]'
-JOBLOG_HEADER="chunk${TAB}attempt${TAB}start${TAB}runtime${TAB}bytes_in${TAB}bytes_out${TAB}exit${TAB}signal"
+JOBLOG_HEADER="chunk${TAB}attempt${TAB}start${TAB}runtime${TAB}bytes_in${TAB}bytes_out${TAB}exit${TAB}signal${TAB}host"
 MIB='[0-9]+\.[0-9]'
 # groups: 1 chunks done, 2 running, 3 read, 4 records in, 5 out, 7 percent
 PROGRESS_RE="^mr-par: chunks ([0-9]+) done, ([0-9]+) running, ([0-9]+) read; records ([0-9]+) in, ([0-9]+) out; $MIB MiB in, $MIB MiB out; $MIB MiB/s(; ([0-9]+)% ETA [0-9]+s)?\$"
@@ -566,7 +567,7 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 	after=$(date +%s)
 	[ "$(head -n 1 log)" = "$JOBLOG_HEADER" ]
 	[ "$(wc -l <log)" -eq 6 ]
-	local re='^[0-9]+	[0-9]+	[0-9]+\.[0-9]{3}	[0-9]+\.[0-9]{3}	[0-9]+	[0-9]+	[0-9]+	[0-9]+$'
+	local re='^[0-9]+	[0-9]+	[0-9]+\.[0-9]{3}	[0-9]+\.[0-9]{3}	[0-9]+	[0-9]+	[0-9]+	[0-9]+	:$'
 	local line
 	while IFS= read -r line; do
 		[[ $line =~ $re ]] || { echo "bad joblog line: $line" >&2; return 1; }
@@ -773,7 +774,7 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 	capture mr-par -h
 	assert_status 0
 	assert_err ""
-	[ "$(head -n 3 .out)" = "$USAGE_PAR" ] || fail_with "-h does not start with the usage"
+	[ "$(head -n 4 .out)" = "$USAGE_PAR" ] || fail_with "-h does not start with the usage"
 	grep -q -- '--keep-going' .out
 	cp .out help
 	capture mr-par --help
