@@ -58,8 +58,9 @@ sshd_start() {
 	/usr/sbin/sshd -D -e -f "$SSHD_DIR/sshd_config" 2>"$SSHD_DIR/sshd.log" &
 	SSHD_PID=$!
 	MR_SSH="ssh -F $SSHD_DIR/ssh_config"
-	local i
-	for i in $(seq 100); do
+	local tries=0
+	while [ "$tries" -lt 100 ]; do
+		tries=$((tries + 1))
 		$MR_SSH node1 true 2>/dev/null && return 0
 		sleep 0.1
 	done
