@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "htab.h"
 #include "out.h"
+#include "rdr.h"
 #include "rec.h"
 #include "words.h"
 #include "xmalloc.h"

@@ -16,6 +16,7 @@
 #include "num.h"
 #include "ops.h"
 #include "out.h"
+#include "rdr.h"
 #include "rec.h"
 #include "xmalloc.h"
 
