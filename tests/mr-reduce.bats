@@ -434,3 +434,7 @@ vs_datamash() {
 	capture mr-reduce -H
 	assert_usage_err mr-reduce
 }
+
+@test "the usage line is man/mr-reduce.1's SYNOPSIS, in a usage error and in -h" {
+	check_synopsis mr-reduce
+}
