@@ -159,7 +159,8 @@ loop(int sigfd)
 		/* conns[] only grows at its end while serving. */
 		for (i = 0; i < n - base; i++) {
 			struct conn *c = netd.conns[i];
-			if (pfd[base + i].revents & (POLLIN | POLLHUP | POLLERR))
+			if (pfd[base + i].revents &
+			    (POLLIN | POLLHUP | POLLERR))
 				conn_read(c);
 			if (pfd[base + i].revents & POLLOUT)
 				conn_write(c);
@@ -216,7 +217,8 @@ main(int argc, char *argv[])
 		case 'V':
 			cli_version();
 		case OPT_EXPIRE:
-			q->expire = cli_num(optarg, 1, 1LL << 40, "expiry time");
+			q->expire = cli_num(optarg, 1, 1LL << 40,
+			    "expiry time");
 			break;
 		case OPT_KEEP:
 			netd.keepresults = 1;
@@ -234,7 +236,8 @@ main(int argc, char *argv[])
 			    "queue limit");
 			break;
 		case OPT_MAXTIME:
-			q->maxtime = cli_num(optarg, 1, 1LL << 30, "time limit");
+			q->maxtime = cli_num(optarg, 1, 1LL << 30,
+			    "time limit");
 			break;
 		case OPT_PIDFILE:
 			pidpath = optarg;
@@ -283,14 +286,16 @@ main(int argc, char *argv[])
 	if (unixpath == NULL || lflag || port != NULL) {
 		if ((listeners[0] = listen_tcp(addr, port ? port : "1936",
 		    netd.token == NULL, msg, sizeof(msg))) < 0)
-			errx(listeners[0] == LISTEN_EBADADDR ? 2 : 1, "%s", msg);
+			errx(listeners[0] == LISTEN_EBADADDR ? 2 : 1, "%s",
+			    msg);
 		listen_name(listeners[0], name, sizeof(name));
 		log_msg("listening on %s", name);
 	}
 	if (unixpath != NULL) {
 		if ((listeners[1] = listen_unix(unixpath, msg,
 		    sizeof(msg))) < 0)
-			errx(listeners[1] == LISTEN_EBADADDR ? 2 : 1, "%s", msg);
+			errx(listeners[1] == LISTEN_EBADADDR ? 2 : 1, "%s",
+			    msg);
 		log_msg("listening on %s", unixpath);
 	}
 	if (netd.spool != NULL && netd_recover(&netd, msg, sizeof(msg)) == -1)

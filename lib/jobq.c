@@ -171,8 +171,12 @@ job_finished(struct jobq *q, struct job *j, int state, char *why)
 	else
 		log_msg("job %u failed in %.3fs: %s", j->id,
 		    j->finished - j->started, why);
+	if (q->spool != NULL && state == PROTO_ST_DONE &&
+	    spool_save_output(q->spool, j->id, j->out) == -1)
+		log_msg("cannot save the result of job %u: %s", j->id,
+		    strerror(errno));
 	if (q->spool != NULL && spool_save_result(q->spool, j->id, state,
-	    why, j->out) == -1)
+	    why) == -1)
 		log_msg("cannot save the state of job %u: %s", j->id,
 		    strerror(errno));
 	q->ended(j, q->arg);
@@ -344,8 +348,9 @@ job_start(struct jobq *q, struct job *j)
 	snprintf(name, sizeof(name), "jobs/%u.out.tmp", j->id);
 	j->started = clock_mono();
 	j->state = PROTO_ST_RUNNING;
-	if ((j->out = q->spool != NULL ? spool_open(q->spool, name) :
-	    spill_fd(q->tmpdir)) == -1 || (j->err = spill_fd(q->tmpdir)) == -1 ||
+	j->out = q->spool != NULL ? spool_open(q->spool, name) :
+	    spill_fd(q->tmpdir);
+	if (j->out == -1 || (j->err = spill_fd(q->tmpdir)) == -1 ||
 	    lseek(j->in, 0, SEEK_SET) == -1) {
 		log_msg("cannot start job %u: %s", j->id, strerror(errno));
 		job_finished(q, j, PROTO_ST_FAILED,

@@ -42,7 +42,7 @@ struct job {
 	struct child	 stage[JOBSPEC_MAXSTAGES];
 	int		 nstarted;	/* stages started */
 	int		 nlive;		/* stages not reaped yet */
-	int		 gone;		/* consumed while live: freed when reaped */
+	int		 gone;		/* consumed while live */
 	int		 killed;	/* JOBQ_KILL_*, or 0 */
 	char		*why;		/* reason of a failure */
 	double		 queued, started, finished;	/* clock_mono */
@@ -53,7 +53,7 @@ struct jobq {
 	int		   maxrun;
 	long long	   maxtime, maxout, expire;
 	const char	  *spool;	/* or NULL */
-	const char	  *tmpdir;	/* stderr files, results without spool */
+	const char	  *tmpdir;	/* stderr files; results if no spool */
 	char *const	  *env;		/* of every stage */
 	int		   hold;	/* start no queued job */
 	void		 (*ended)(struct job *, void *);

@@ -32,7 +32,7 @@ struct protosrv_req {
 	size_t		 tokenlen;
 	char		*spec;		/* SUBMIT, SUBMIT-ON */
 	char		*name;		/* PUT; SUBMIT-ON, NULL if it has NUL */
-	uint32_t	 datalen;	/* SUBMIT, PUT: data bytes that follow */
+	uint32_t	 datalen;	/* SUBMIT, PUT: data length */
 	char		 err[128];	/* PROTOSRV_BAD: the refusal, or "" */
 };
 

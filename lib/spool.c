@@ -79,23 +79,27 @@ spool_save_nextid(const char *dir, uint32_t id)
 }
 
 int
-spool_save_result(const char *dir, uint32_t id, int state, const char *why,
-    int outfd)
+spool_save_output(const char *dir, uint32_t id, int outfd)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], *res;
-	int n, r = 0;
+	char path[PATH_MAX], tmp[PATH_MAX];
 
-	if (state == PROTO_ST_DONE) {
-		spool_path(dir, tmp, sizeof(tmp), id, "out.tmp");
-		spool_path(dir, path, sizeof(path), id, "out");
-		if (fsync(outfd) == -1 || rename(tmp, path) == -1)
-			r = -1;
-	}
+	spool_path(dir, tmp, sizeof(tmp), id, "out.tmp");
+	spool_path(dir, path, sizeof(path), id, "out");
+	if (fsync(outfd) == -1 || rename(tmp, path) == -1)
+		return -1;
+	return 0;
+}
+
+int
+spool_save_result(const char *dir, uint32_t id, int state, const char *why)
+{
+	char path[PATH_MAX], *res;
+	int n, r;
+
 	if ((n = asprintf(&res, "%d\n%s", state, why ? why : "")) == -1)
 		return -1;
 	spool_path(dir, path, sizeof(path), id, "res");
-	if (spool_write_durable(path, res, n) == -1)
-		r = -1;
+	r = spool_write_durable(path, res, n);
 	free(res);
 	spool_sync(dir, "jobs");
 	return r;

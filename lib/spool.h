@@ -14,9 +14,9 @@
  *    caller's function, in no particular order; then spool_datasets hands
  *    it every data set's name.
  * 3. While serving: spool_path names a job's file, spool_open creates a
- *    file, spool_write_durable and spool_sync write one, spool_save_nextid
- *    and spool_save_result record progress, spool_delete_job removes a
- *    job's files.
+ *    file, spool_write_durable and spool_sync write one, spool_save_nextid,
+ *    spool_save_output and spool_save_result record progress, and
+ *    spool_delete_job removes a job's files.
  */
 #ifndef MR_SPOOL_H
 #define MR_SPOOL_H
@@ -28,7 +28,7 @@
 struct spool_job {
 	uint32_t	 id;
 	char		*spec;		/* NUL-terminated */
-	int		 in;		/* its data, or -1 if it cannot be opened */
+	int		 in;		/* its data, or -1: cannot be opened */
 	int		 finished;	/* it has a .res: */
 	int		 state;		/* the state it ended in */
 	char		*why;		/* its reason, or NULL */
@@ -50,9 +50,11 @@ int	spool_write_durable(const char *path, const void *, size_t);
 /* fsync the directory DIR/SUB (SUB may be ""). */
 void	spool_sync(const char *dir, const char *sub);
 int	spool_save_nextid(const char *dir, uint32_t);
-/* A finished job: its .out from .out.tmp when done (outfd), then .res. */
+/* A job done: its result, outfd, from .out.tmp to .out. */
+int	spool_save_output(const char *dir, uint32_t id, int outfd);
+/* A job finished: its .res, after spool_save_output if it is done. */
 int	spool_save_result(const char *dir, uint32_t id, int state,
-	    const char *why, int outfd);
+	    const char *why);
 void	spool_delete_job(const char *dir, uint32_t id);
 
 #endif
