@@ -13,7 +13,6 @@ LDLIBS	= -lbsd -lunistring -lxxhash -lm
 B	?= bin
 
 PROGS	= mr-split mr-map mr-par mr-shuffle mr-reduce mr-netd mr-netc
-<<<<<<< HEAD
 LIBOBJS	= \
 	lib/arena.o \
 	lib/buf.o \
