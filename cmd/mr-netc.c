@@ -24,7 +24,14 @@
 #include "proto.h"
 
 static const char synopsis[] =
-    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] COMMAND ...";
+    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] run SPEC [FILE]\n"
+    "       mr-netc [OPTIONS] submit SPEC [FILE]\n"
+    "       mr-netc [OPTIONS] fetch ID\n"
+    "       mr-netc [OPTIONS] wait ID [--timeout SECS]\n"
+    "       mr-netc [OPTIONS] status ID\n"
+    "       mr-netc [OPTIONS] cancel ID\n"
+    "       mr-netc [OPTIONS] put NAME [FILE]\n"
+    "       mr-netc [OPTIONS] run-on NAME SPEC";
 static const char options[] =
     "commands:\n"
     "  run SPEC [FILE]          submit, wait, print the result\n"

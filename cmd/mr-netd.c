@@ -36,7 +36,9 @@
 
 static const char synopsis[] =
     "mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]\n"
-    "               [--token-file FILE] [OPTIONS]";
+    "               [--token-file FILE] [--keep-results] [--expire SECS]\n"
+    "               [--max-input SIZE] [--max-output SIZE] [--max-time SECS]\n"
+    "               [--max-queue N] [--timeout SECS] [--pidfile FILE] [--syslog]";
 static const char options[] =
     "  -d, --daemon            detach; see --pidfile\n"
     "      --expire=SECS       forget unfetched results after SECS (3600)\n"
