@@ -1,18 +1,16 @@
 /*
- * Starting, reaping and killing children. posix_spawn rather than fork:
- * glibc starts the child with CLONE_VFORK, so the parent's pages are
- * neither copied nor made copy-on-write, and a failed exec comes back as
- * the return value. The running children are kept in a list so that one
- * waitpid loop can hand each ended one to its owner.
+ * Starting, reaping and killing children. The running children are kept
+ * in a list so that one waitpid loop can hand each ended one to its
+ * owner.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,51 +69,67 @@ child_env(char *const extra[])
 	return env;
 }
 
+/*
+ * The child's side of vfork, on the parent's stack and memory until it
+ * execs: system calls only. It dies with its parent (PR_SET_PDEATHSIG),
+ * so that no instance runs on when mr-par is killed, even by SIGKILL.
+ */
+static void __attribute__((noreturn))
+exec_child(const struct child_cmd *cmd, pid_t parent, volatile int *err)
+{
+	extern char **environ;
+	int i;
+
+	if (setpgid(0, cmd->pgid) == -1 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		goto fail;
+	if (getppid() != parent)
+		_exit(127);	/* the parent died before the line above */
+	signal(SIGPIPE, SIG_DFL);
+	for (i = 0; i < 3; i++)
+		if (cmd->fd[i] != -1 && (cmd->fd[i] == i ?
+		    fcntl(i, F_SETFD, 0) : dup2(cmd->fd[i], i)) == -1)
+			goto fail;
+	if (close_range(3, ~0U, 0) == -1)
+		goto fail;
+	sigprocmask(SIG_SETMASK, &origmask, NULL);
+	execvpe(cmd->argv[0], cmd->argv, cmd->env != NULL ? cmd->env : environ);
+fail:
+	*err = errno;
+	_exit(127);
+}
+
+/*
+ * vfork rather than fork: the parent's pages are neither copied nor made
+ * copy-on-write, which costs a large parent dearly, and the child can
+ * report a failed exec through the memory it shares until then. Every
+ * signal is blocked meanwhile, so that no handler runs in the child.
+ */
 int
 child_start(struct child *c, const struct child_cmd *cmd)
 {
-	extern char **environ;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t def;
-	int e, i;
+	volatile int err = 0;
+	sigset_t all, old;
+	pid_t pid, self = getpid();
 
 	c->pid = c->pgid = 0;
 	c->running = c->status = 0;
 	c->killat = 0;
 	c->next = NULL;
-	sigemptyset(&def);
-	sigaddset(&def, SIGPIPE);
-	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
-		return e;
-	if ((e = posix_spawnattr_init(&attr)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return e;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if ((pid = vfork()) == 0)
+		exec_child(cmd, self, &err);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid == -1)
+		return errno;
+	if (err != 0) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		return err;
 	}
-	for (i = 0; i < 3 && e == 0; i++)
-		if (cmd->fd[i] != -1)
-			e = posix_spawn_file_actions_adddup2(&fa, cmd->fd[i], i);
-	if (e == 0)
-		e = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	if (e == 0)
-		e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-		    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	if (e == 0)
-		e = posix_spawnattr_setpgroup(&attr, cmd->pgid);
-	if (e == 0)
-		e = posix_spawnattr_setsigmask(&attr, &origmask);
-	if (e == 0)
-		e = posix_spawnattr_setsigdefault(&attr, &def);
-	if (e == 0)
-		e = posix_spawnp(&c->pid, cmd->argv[0], &fa, &attr,
-		    cmd->argv, cmd->env != NULL ? cmd->env : environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (e != 0) {
-		c->pid = 0;
-		return e;
-	}
-	c->pgid = cmd->pgid != 0 ? cmd->pgid : c->pid;
+	c->pid = pid;
+	c->pgid = cmd->pgid != 0 ? cmd->pgid : pid;
 	c->running = 1;
 	c->next = running;
 	running = c;

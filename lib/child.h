@@ -4,7 +4,8 @@
  * the signal mask and dispositions the program had before child_setup,
  * and a process group: one of its own, or one it joins (the stages of a
  * pipeline share their first stage's), so that killing the group reaches
- * whatever it started.
+ * whatever it started. A child is killed (SIGKILL) when the program that
+ * started it dies, however it dies.
  *
  * 1. child_setup once, before any child: it blocks SIGCHLD, SIGINT,
  *    SIGTERM and SIGHUP, returns a signalfd that reports them, ignores

@@ -609,6 +609,22 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 	kill_par HUP 129
 }
 
+@test "SIGKILL of mr-par: its instances die with it" {
+	printf 'a\t1\nb\t2\n' >in
+	mr-par -b 1 -j2 sleep "$SLEEP" <in >out 2>err 3>&- &
+	PID=$!
+	local i
+	for i in $(seq 100); do
+		[ "$(survivors | wc -l)" -lt 2 ] || break
+		sleep 0.1
+	done
+	[ "$(survivors | wc -l)" -eq 2 ] || { echo "two instances do not run after 10 s" >&2; return 1; }
+	kill -KILL "$PID"
+	wait "$PID" || true
+	PID=
+	wait_gone
+}
+
 @test "| head -n1: mr-par ends quietly by SIGPIPE, no instance left" {
 	printf 'a\t1\nb\t2\nc\t3\n' >in
 	local st
