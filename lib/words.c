@@ -43,8 +43,10 @@ strip(const char **tok, size_t *len, int ascii)
 		while (e > s && ascii_punct(e[-1]))
 			e--;
 	} else {
-		while (s < e && (n = u8_mbtouc(&uc, s, e - s)) > 0 &&
-		    uc != 0xfffd && is_punct(uc))
+		/* u8_mbtoucr, not u8_mbtouc: an invalid sequence must stop
+		 * it, and a real U+FFFD (a symbol) must not. */
+		while (s < e && (n = u8_mbtoucr(&uc, s, e - s)) > 0 &&
+		    is_punct(uc))
 			s += n;
 		while (e > s && (q = u8_prev(&uc, e, s)) != NULL && is_punct(uc))
 			e = q;
@@ -124,9 +126,12 @@ words_next(struct words *w, const char **tok, size_t *len)
 			if (*len == 0)
 				continue;
 		}
+		/* Characters, or bytes when the token is not UTF-8. */
 		if (w->minlen > 1) {
-			chars = hi < 0x80 ? *len :
-			    u8_mbsnlen((const uint8_t *)*tok, *len);
+			chars = *len;
+			if (hi >= 0x80 && u8_check((const uint8_t *)*tok,
+			    *len) == NULL)
+				chars = u8_mbsnlen((const uint8_t *)*tok, *len);
 			if (chars < w->minlen)
 				continue;
 		}

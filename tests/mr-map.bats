@@ -458,3 +458,18 @@ setup() {
 @test "-c does not apply to other mappers" {
 	IN='' check_usage mr-map "mr-map: option '-c' does not apply to mapper 'lines'" lines -c
 }
+
+@test "words -p strips a real U+FFFD (a symbol) at both ends; invalid UTF-8 stops the strip" {
+	printf 'k\t\357\277\275abc\357\277\275 \377!x! \357\277\275\n' >in
+	printf 'abc\t1\n\377!x\t1\n' >want
+	check_file want mr-map words -p in
+}
+
+@test "words -m counts a token that is not UTF-8 in bytes, as the man page says" {
+	# \342\202 is an incomplete 3-byte sequence: 2 bytes, not 1 character
+	printf 'k\t\342\202 x \303\251\n' >in
+	printf '\342\202\t1\n' >want
+	check_file want mr-map words -m 2 in
+	printf 'k\t\342\202\n' >in3
+	check 0 '' mr-map words -m 3 in3
+}
