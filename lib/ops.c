@@ -185,11 +185,14 @@ acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
 	a->n++;
 }
 
+/* A total order for qsort: NaNs after every number. */
 static int
 cmp_ld(const void *a, const void *b)
 {
 	long double x = *(const long double *)a, y = *(const long double *)b;
 
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
 	return (x > y) - (x < y);
 }
 
@@ -255,6 +258,32 @@ quantile_select(long double *v, size_t n, long double p)
 		if (v[j] < b)
 			b = v[j];
 	return a + (h - lo) * (b - a);
+}
+
+/*
+ * The median as datamash takes it: the middle value, or the mean of the
+ * two middle ones, (a + b) / 2, which is inf for two infinities where
+ * a + (b - a) / 2 would be NaN. Of sorted v, or by selection.
+ */
+static long double
+median(const long double *v, size_t n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static long double
+median_select(long double *v, size_t n)
+{
+	long double a, b;
+	size_t j;
+
+	a = select_k(v, n, n % 2 ? n / 2 : n / 2 - 1);
+	if (n % 2)
+		return a;
+	for (b = v[n / 2], j = n / 2 + 1; j < n; j++)
+		if (v[j] < b)
+			b = v[j];
+	return (a + b) / 2;
 }
 
 /* Most (or least) frequent value of sorted v, the smallest on ties. */
@@ -328,7 +357,7 @@ holistic_select(struct acc *a, const struct op *op)
 
 	switch (op->type) {
 	case OP_MEDIAN:
-		return quantile_select(a->v, a->nv, 0.5L);
+		return median_select(a->v, a->nv);
 	case OP_Q1:
 		return quantile_select(a->v, a->nv, 0.25L);
 	case OP_Q3:
@@ -339,10 +368,10 @@ holistic_select(struct acc *a, const struct op *op)
 	case OP_PERC:
 		return quantile_select(a->v, a->nv, op->perc / 100.0L);
 	default:
-		med = quantile_select(a->v, a->nv, 0.5L);
+		med = median_select(a->v, a->nv);
 		for (i = 0; i < a->nv; i++)
 			a->v[i] = fabsl(a->v[i] - med);
-		return 1.4826L * quantile_select(a->v, a->nv, 0.5L);
+		return 1.4826L * median_select(a->v, a->nv);
 	}
 }
 
@@ -439,7 +468,7 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 		qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
 		switch (op->type) {
 		case OP_MEDIAN:
-			r = quantile(a->v, a->nv, 0.5L);
+			r = median(a->v, a->nv);
 			break;
 		case OP_Q1:
 			r = quantile(a->v, a->nv, 0.25L);
@@ -459,11 +488,11 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 			r = mode(a->v, a->nv, op->type == OP_ANTIMODE);
 			break;
 		default:
-			med = quantile(a->v, a->nv, 0.5L);
+			med = median(a->v, a->nv);
 			for (i = 0; i < a->nv; i++)
 				a->v[i] = fabsl(a->v[i] - med);
 			qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
-			r = 1.4826L * quantile(a->v, a->nv, 0.5L);
+			r = 1.4826L * median(a->v, a->nv);
 			break;
 		}
 		break;

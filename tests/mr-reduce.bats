@@ -438,3 +438,12 @@ vs_datamash() {
 @test "the usage line is man/mr-reduce.1's SYNOPSIS, in a usage error and in -h" {
 	check_synopsis mr-reduce
 }
+
+@test "median and mad next to infinities agree with datamash, with and without a NaN (sort path)" {
+	printf 'a\tinf\na\tinf\nb\t-inf\nb\tinf\nc\tinf\nc\t1\nd\t-inf\nd\t-inf\nd\t5\ne\tinf\ne\tinf\ne\t2\ne\t3\n' >in
+	datamash -g1 median 2 mad 2 <in | sed 's/-nan/nan/g' >want
+	check_file want mr-reduce median mad -- in
+	# a NaN in the group takes the sort path: the same medians
+	printf 'a\tinf\na\tinf\na\tnan\n' >withnan
+	check 0 $'a\tinf\n' mr-reduce median -- withnan
+}
