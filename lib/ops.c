@@ -192,7 +192,7 @@ cmp_ld(const void *a, const void *b)
 	long double x = *(const long double *)a, y = *(const long double *)b;
 
 	if (isnan(x) || isnan(y))
-		return isnan(x) - isnan(y);
+		return !!isnan(x) - !!isnan(y);
 	return (x > y) - (x < y);
 }
 
