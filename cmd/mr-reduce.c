@@ -266,8 +266,10 @@ main(int argc, char *argv[])
 	for (; argc > 0 && strcmp(argv[0], "--") != 0; argc--, argv++) {
 		if (nops == MAXOPS)
 			cli_misuse("too many operations");
+		/* A hint for what looks like a path; the file system is not
+		 * asked, so that a job spec cannot probe it. */
 		if ((e = op_parse(argv[0], &ops[nops++])) == -1 &&
-		    access(argv[0], F_OK) == 0)
+		    strpbrk(argv[0], "./") != NULL)
 			errx(2, "unknown operation '%s' (files go after '--')",
 			    argv[0]);
 		if (e == -1)

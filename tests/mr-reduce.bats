@@ -447,3 +447,23 @@ vs_datamash() {
 	printf 'a\tinf\na\tinf\na\tnan\n' >withnan
 	check 0 $'a\tinf\n' mr-reduce median -- withnan
 }
+
+@test "a word that looks like a file gets the '--' hint; the file system is never asked" {
+	check_bad_arg mr-reduce "mr-reduce: unknown operation 'data.tsv' (files go after '--')" data.tsv
+	check_bad_arg mr-reduce "mr-reduce: unknown operation 'dir/x' (files go after '--')" sum dir/x
+	# an existing file whose name looks like an op word: no hint, no probe
+	: >sumx
+	check_bad_arg mr-reduce "mr-reduce: unknown operation 'sumx'" sumx
+	[ -n "$(command -v strace)" ] || skip "no strace"
+	strace -f -e trace=access,faccessat,faccessat2,stat,newfstatat,openat -o trace mr-reduce nosuchword </dev/null 2>/dev/null || true
+	run ! grep -q nosuchword trace
+}
+
+@test "--skip-bad: one record skipped is said in the singular, as the man page shows" {
+	IN=$'a\t1\na\tx\n'
+	capture mr-reduce --skip-bad sum
+	assert_status 0
+	assert_out $'a\t1\n'
+	assert_err 'mr-reduce: skipped 1 record with a bad or missing field'
+	grep -qF 'skipped 1 record with a bad or missing field' "$BATS_TEST_DIRNAME/../man/mr-reduce.1"
+}
