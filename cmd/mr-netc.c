@@ -237,8 +237,7 @@ copy_payload(uint32_t n)
 		k = n < sizeof(tmp) ? n : sizeof(tmp);
 		if (fdio_read_full(sock, tmp, k) == -1)
 			io_fail();
-		if (fwrite(tmp, 1, k, stdout) != k)
-			err(1, "write error");
+		out_add(&out_std, tmp, k);
 		n -= k;
 	}
 }
@@ -312,6 +311,7 @@ main(int argc, char *argv[])
 	const char *tokenfile = NULL, *cmd;
 	long long timeout_ms = 0;
 	uint32_t id;
+	const char *state;
 	char *msg;
 	int ch, st = 0;
 
@@ -348,13 +348,15 @@ main(int argc, char *argv[])
 	if (timeout_ms && strcmp(cmd, "wait") != 0)
 		cli_misuse("--timeout goes with wait");
 
+	out_stdout();
 	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "submit") == 0) {
 		need(argc, 2, 3);
 		connect_server(tokenfile);
 		id = submit(PROTO_OP_SUBMIT, argv[1], argc > 2 ? argv[2] : NULL);
-		if (cmd[0] == 's')
-			printf("%u\n", id);
-		else
+		if (cmd[0] == 's') {
+			out_u64(&out_std, id);
+			out_addc(&out_std, '\n');
+		} else
 			st = wait_job(id, 0);
 	} else if (strcmp(cmd, "run-on") == 0) {
 		need(argc, 3, 3);
@@ -379,7 +381,9 @@ main(int argc, char *argv[])
 		send8(cmd[0] == 's' ? PROTO_OP_STATUS : PROTO_OP_CANCEL);
 		send32(id);
 		ch = recv8();
-		printf("%s\n", ch < 6 ? proto_states[ch] : "?");
+		state = ch < 6 ? proto_states[ch] : "?";
+		out_add(&out_std, state, strlen(state));
+		out_addc(&out_std, '\n');
 	} else if (strcmp(cmd, "put") == 0) {
 		struct buf data = BUF_INIT;
 		need(argc, 2, 3);
@@ -398,7 +402,6 @@ main(int argc, char *argv[])
 	} else
 		cli_misuse("unknown command '%s'", cmd);
 	close(sock);
-	if (fflush(stdout) == EOF || ferror(stdout))
-		err(1, "write error");
+	out_close(&out_std);
 	return st;
 }

@@ -1171,3 +1171,18 @@ stage_procs() {
 	R submit 'mr-split' $'s\n' wait % 10000
 	expect 'id 3' '0 0\ts\n'
 }
+
+@test "mr-netc ... | head -n 1: mr-netc ends quietly by SIGPIPE, as every program does" {
+	start_daemon
+	seq 200000 >nums
+	local st
+	mr-netc -U "$SOCK" run 'mr-map lines' nums 2>err | head -n 1 >first &&
+		st=("${PIPESTATUS[@]}") || st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" -eq 141 ] || { echo "mr-netc exited ${st[0]}" >&2; cat err >&2; return 1; }
+	[ ! -s err ] || { echo "mr-netc wrote: $(cat err)" >&2; return 1; }
+	[ "$(cat first)" = $'1\t1' ]
+	# a full disk is still an error with a message
+	IN=$'a\n' capture sh -c "mr-netc -U '$SOCK' run 'mr-map words' >/dev/full"
+	assert_status 1
+	assert_err "mr-netc: write error: No space left on device"
+}
