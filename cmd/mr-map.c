@@ -83,6 +83,8 @@ static char delim = '\n';
 static int rflag, fsep = '\t', wflag, keyfield = 1, iflag, vflag;
 static const char *constkey;
 static int vfields[MAXFIELDS] = { 2 }, nvfields = 1, maxfield = 2;
+static const char **fld;		/* field starts, 1..maxfield */
+static size_t *fldlen;
 static regex_t re;
 static int cflag;
 static struct htab counts;
@@ -137,8 +139,8 @@ split_fields(const char *val, size_t vlen, const char **f, size_t *flen)
 static void
 map_fields(struct rdr *r, struct rec *rec)
 {
-	const char *f[MAXFIELDS + 2];
-	size_t flen[MAXFIELDS + 2];
+	const char **f = fld;
+	size_t *flen = fldlen;
 	int i, n;
 
 	n = split_fields(rec->val, rec->vlen, f, flen);
@@ -348,6 +350,9 @@ main(int argc, char *argv[])
 	for (i = 0; i < nvfields; i++)
 		if (vfields[i] > maxfield)
 			maxfield = vfields[i];
+	/* Room for every field up to the highest asked for, once. */
+	fld = xreallocarray(NULL, maxfield + 1, sizeof(*fld));
+	fldlen = xreallocarray(NULL, maxfield + 1, sizeof(*fldlen));
 
 	out_stdout();
 	rdr_init(&r, argv, argc, delim);
@@ -387,6 +392,8 @@ main(int argc, char *argv[])
 	words_free(&words);
 	if (m == GREP)
 		regfree(&re);
+	free(fld);
+	free(fldlen);
 	out_close(&out_std);
 	return 0;
 }

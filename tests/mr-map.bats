@@ -473,3 +473,13 @@ setup() {
 	printf 'k\t\342\202\n' >in3
 	check 0 '' mr-map words -m 3 in3
 }
+
+@test "fields: field numbers past 64, up to a line's 1000th field, and beyond it an error" {
+	awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "%s%d", (i > 1 ? "\t" : ""), i; print "" }' >wide
+	check 0 $'1\t1000\t67\t999\n' mr-map -R fields -k 1 -f 1000,67,999 wide
+	check 0 $'65\t66\n' mr-map -R fields -k 65 -f 66 wide
+	check_err 1 "mr-map: wide:1: no field 1001" mr-map -R fields -f 1001 wide
+	check_err 1 "mr-map: wide:1: no field 1000000" mr-map -R fields -k 1000000 wide
+	awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "%s%d", (i > 1 ? " " : ""), i; print "" }' >blanks
+	check 0 $'1\t1000\n' mr-map -R fields -W -f 1000 blanks
+}
