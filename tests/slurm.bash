@@ -43,6 +43,10 @@ slurm_logs() {
 	done
 }
 
+slurm_no_jobs() {
+	[ -z "$(squeue -h -o %i)" ]
+}
+
 slurm_node_idle() {
 	[ "$(sinfo -h -n "$SLURM_NODE" -o %t)" = idle ]
 }
@@ -129,18 +133,22 @@ slurm_start() {
 	fi
 }
 
+slurm_gone() {
+	! kill -0 "$1"
+}
+
 # slurm_kill PID: SIGTERM, then SIGKILL after 10 s, and reap it.
 slurm_kill() {
 	[ -n "$1" ] || return 0
 	kill "$1" 2>/dev/null || return 0
-	slurm_wait 10 eval "! kill -0 $1" || kill -KILL "$1" 2>/dev/null
+	slurm_wait 10 slurm_gone "$1" || kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null || true
 }
 
 slurm_stop() {
 	if [ -n "${SLURMCTLD_PID:-}" ]; then
 		scancel --full -u "$(id -un)" 2>/dev/null || true
-		slurm_wait 10 eval '[ -z "$(squeue -h -o %i 2>/dev/null)" ]' || true
+		slurm_wait 10 slurm_no_jobs || true
 	fi
 	slurm_kill "${SLURMD_PID:-}"
 	slurm_kill "${SLURMCTLD_PID:-}"
