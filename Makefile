@@ -13,10 +13,64 @@ LDLIBS	= -lbsd -lunistring -lxxhash -lm
 B	?= bin
 
 PROGS	= mr-split mr-map mr-par mr-shuffle mr-reduce mr-netd mr-netc
-LIBOBJS	= lib/arena.o lib/buf.o lib/child.o lib/cli.o lib/clock.o lib/fdio.o lib/hosts.o lib/htab.o lib/jobspec.o lib/num.o lib/ops.o \
-	  lib/out.o lib/par.o lib/proto.o lib/rec.o lib/runner.o lib/shword.o lib/sort.o lib/spill.o lib/words.o lib/xmalloc.o
-HDRS	= lib/arena.h lib/buf.h lib/child.h lib/cli.h lib/clock.h lib/fdio.h lib/hosts.h lib/htab.h lib/jobspec.h lib/num.h lib/ops.h \
-	  lib/out.h lib/par.h lib/proto.h lib/rec.h lib/runner.h lib/shword.h lib/sort.h lib/spill.h lib/words.h lib/xmalloc.h
+LIBOBJS	= \
+	lib/arena.o \
+	lib/buf.o \
+	lib/child.o \
+	lib/cli.o \
+	lib/clock.o \
+	lib/conn.o \
+	lib/fdio.o \
+	lib/hosts.o \
+	lib/htab.o \
+	lib/jobq.o \
+	lib/jobspec.o \
+	lib/listen.o \
+	lib/log.o \
+	lib/netd.o \
+	lib/num.o \
+	lib/ops.o \
+	lib/out.o \
+	lib/par.o \
+	lib/proto.o \
+	lib/protosrv.o \
+	lib/rdr.o \
+	lib/rec.o \
+	lib/shword.o \
+	lib/sort.o \
+	lib/spill.o \
+	lib/spool.o \
+	lib/words.o \
+	lib/xmalloc.o
+HDRS	= \
+	lib/arena.h \
+	lib/buf.h \
+	lib/child.h \
+	lib/cli.h \
+	lib/clock.h \
+	lib/conn.h \
+	lib/fdio.h \
+	lib/hosts.h \
+	lib/htab.h \
+	lib/jobq.h \
+	lib/jobspec.h \
+	lib/listen.h \
+	lib/log.h \
+	lib/netd.h \
+	lib/num.h \
+	lib/ops.h \
+	lib/out.h \
+	lib/par.h \
+	lib/proto.h \
+	lib/protosrv.h \
+	lib/rdr.h \
+	lib/rec.h \
+	lib/shword.h \
+	lib/sort.h \
+	lib/spill.h \
+	lib/spool.h \
+	lib/words.h \
+	lib/xmalloc.h
 MAN1	= man/mr-split.1 man/mr-map.1 man/mr-par.1 man/mr-shuffle.1 man/mr-reduce.1 \
 	  man/mr-netd.1 man/mr-netc.1
 MAN7	= man/mr.7

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "htab.h"
 #include "out.h"
+#include "rdr.h"
 #include "rec.h"
 #include "words.h"
 #include "xmalloc.h"
@@ -180,25 +181,13 @@ count_word(const char *tok, size_t len)
 	count[id]++;
 }
 
-static int
-cmp_key(const void *a, const void *b)
-{
-	const struct htab_key *x = &counts.keys[*(const uint32_t *)a];
-	const struct htab_key *y = &counts.keys[*(const uint32_t *)b];
-
-	return rec_keycmp(x->p, x->len, y->p, y->len);
-}
-
 /* The counts, in key order: what mr-shuffle | mr-reduce sum would give. */
 static void
 print_counts(void)
 {
-	uint32_t *ids = xreallocarray(NULL, counts.n, sizeof(*ids));
+	uint32_t *ids = htab_sorted(&counts);
 	size_t i;
 
-	for (i = 0; i < counts.n; i++)
-		ids[i] = i;
-	qsort(ids, counts.n, sizeof(*ids), cmp_key);
 	for (i = 0; i < counts.n; i++) {
 		out_add(&out_std, counts.keys[ids[i]].p, counts.keys[ids[i]].len);
 		out_addc(&out_std, '\t');

@@ -172,7 +172,7 @@ connect_server(const char *tokenfile)
 	if (tokenfile == NULL)
 		return;
 	tok = proto_read_token(tokenfile);
-	send8(OP_AUTH);
+	send8(PROTO_OP_AUTH);
 	send32(strlen(tok));
 	send_bytes(tok, strlen(tok));
 	explicit_bzero(tok, strlen(tok));
@@ -203,7 +203,7 @@ submit(int op, const char *spec, const char *arg)
 	uint32_t id;
 	char *msg;
 
-	if (op == OP_SUBMIT)
+	if (op == PROTO_OP_SUBMIT)
 		read_all(arg, &data);
 	else
 		buf_add(&data, arg, strlen(arg));
@@ -250,14 +250,14 @@ result(uint32_t id)
 	char *why;
 
 	switch (st) {
-	case ST_DONE:
+	case PROTO_ST_DONE:
 		copy_payload(n);
 		return 0;
-	case ST_QUEUED:
-	case ST_RUNNING:
+	case PROTO_ST_QUEUED:
+	case PROTO_ST_RUNNING:
 		warnx("job %u is %s", id, proto_states[st]);
 		return 3;
-	case ST_FAILED:
+	case PROTO_ST_FAILED:
 		why = recv_string(n);
 		warnx("job %u failed: %s", id, why);
 		free(why);
@@ -279,7 +279,7 @@ wait_job(uint32_t id, long long timeout_ms)
 	for (;;) {
 		slice = timeout_ms == 0 || left > WAIT_SLICE_MS ? WAIT_SLICE_MS :
 		    left;
-		send8(OP_WAIT);
+		send8(PROTO_OP_WAIT);
 		send32(id);
 		send32(slice);
 		left -= slice;
@@ -350,7 +350,7 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "submit") == 0) {
 		need(argc, 2, 3);
 		connect_server(tokenfile);
-		id = submit(OP_SUBMIT, argv[1], argc > 2 ? argv[2] : NULL);
+		id = submit(PROTO_OP_SUBMIT, argv[1], argc > 2 ? argv[2] : NULL);
 		if (cmd[0] == 's')
 			printf("%u\n", id);
 		else
@@ -358,7 +358,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(cmd, "run-on") == 0) {
 		need(argc, 3, 3);
 		connect_server(tokenfile);
-		id = submit(OP_SUBMIT_ON, argv[2], argv[1]);
+		id = submit(PROTO_OP_SUBMIT_ON, argv[2], argv[1]);
 		st = wait_job(id, 0);
 	} else if (strcmp(cmd, "fetch") == 0 || strcmp(cmd, "wait") == 0) {
 		need(argc, 2, 2);
@@ -367,7 +367,7 @@ main(int argc, char *argv[])
 		if (cmd[0] == 'w')
 			st = wait_job(id, timeout_ms);
 		else {
-			send8(OP_FETCH);
+			send8(PROTO_OP_FETCH);
 			send32(id);
 			st = result(id);
 		}
@@ -375,7 +375,7 @@ main(int argc, char *argv[])
 		need(argc, 2, 2);
 		id = job_id(argv[1]);
 		connect_server(tokenfile);
-		send8(cmd[0] == 's' ? OP_STATUS : OP_CANCEL);
+		send8(cmd[0] == 's' ? PROTO_OP_STATUS : PROTO_OP_CANCEL);
 		send32(id);
 		ch = recv8();
 		printf("%s\n", ch < 6 ? proto_states[ch] : "?");
@@ -384,7 +384,7 @@ main(int argc, char *argv[])
 		need(argc, 2, 3);
 		read_all(argc > 2 ? argv[2] : NULL, &data);
 		connect_server(tokenfile);
-		send8(OP_PUT);
+		send8(PROTO_OP_PUT);
 		send32(strlen(argv[1]));
 		send_bytes(argv[1], strlen(argv[1]));
 		send32(data.len);

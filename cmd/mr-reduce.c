@@ -16,6 +16,7 @@
 #include "num.h"
 #include "ops.h"
 #include "out.h"
+#include "rdr.h"
 #include "rec.h"
 #include "xmalloc.h"
 
@@ -193,16 +194,6 @@ reduce_sorted(struct rdr *r)
 	buf_free(&prev);
 }
 
-static int
-cmp_id(const void *a, const void *b, void *arg)
-{
-	const struct htab_key *k = arg;
-	const struct htab_key *x = &k[*(const uint32_t *)a];
-	const struct htab_key *y = &k[*(const uint32_t *)b];
-
-	return rec_keycmp(x->p, x->len, y->p, y->len);
-}
-
 static void
 reduce_hash(struct rdr *r)
 {
@@ -233,10 +224,7 @@ reduce_hash(struct rdr *r)
 		where[id].name = r->name;
 		where[id].line = r->lineno;
 	}
-	ids = xreallocarray(NULL, h.n, sizeof(*ids));
-	for (k = 0; k < h.n; k++)
-		ids[k] = k;
-	qsort_r(ids, h.n, sizeof(*ids), cmp_id, h.keys);
+	ids = htab_sorted(&h);
 	for (k = 0; k < h.n; k++) {
 		id = ids[k];
 		emit(h.keys[id].p, h.keys[id].len, accs + (size_t)id * nops,

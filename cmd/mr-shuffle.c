@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "out.h"
-#include "rec.h"
+#include "rdr.h"
 #include "sort.h"
 #include "spill.h"
 

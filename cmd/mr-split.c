@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "out.h"
-#include "rec.h"
+#include "rdr.h"
 
 static const char synopsis[] =
     "mr-split [-Fz] [-n LINES | -b SIZE] [FILE...]";

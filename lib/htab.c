@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include "htab.h"
+#include "rec.h"
 #include "xmalloc.h"
 
 static void
@@ -57,6 +58,28 @@ htab_intern(struct htab *h, const char *key, size_t len, int *isnew)
 	h->slots[i] = tag << 32 | (id + 1);
 	*isnew = 1;
 	return id;
+}
+
+static int
+cmp_id(const void *a, const void *b, void *arg)
+{
+	const struct htab_key *k = arg;
+	const struct htab_key *x = &k[*(const uint32_t *)a];
+	const struct htab_key *y = &k[*(const uint32_t *)b];
+
+	return rec_keycmp(x->p, x->len, y->p, y->len);
+}
+
+uint32_t *
+htab_sorted(struct htab *h)
+{
+	uint32_t *ids = xreallocarray(NULL, h->n, sizeof(*ids));
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		ids[i] = i;
+	qsort_r(ids, h->n, sizeof(*ids), cmp_id, h->keys);
+	return ids;
 }
 
 void

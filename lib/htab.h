@@ -5,7 +5,8 @@
  * the hash; keys are copied into an arena.
  *
  * Zero-initialise a struct htab, call htab_intern per record, read keys
- * back with htab->keys[id], release with htab_free.
+ * back with htab->keys[id] (or every id in key order from htab_sorted),
+ * release with htab_free.
  */
 #ifndef MR_HTAB_H
 #define MR_HTAB_H
@@ -31,6 +32,11 @@ struct htab {
 
 /* The key's id; *isnew says whether this call added it. */
 uint32_t	htab_intern(struct htab *, const char *, size_t, int *isnew);
+/*
+ * The ids 0 .. n-1 in bytewise key order (rec_keycmp's), in an array of
+ * htab->n ids that the caller frees.
+ */
+uint32_t	*htab_sorted(struct htab *);
 void		htab_free(struct htab *);
 
 #endif

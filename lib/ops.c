@@ -347,7 +347,7 @@ holistic_select(struct acc *a, const struct op *op)
 }
 
 void
-print_num(struct out *o, long double v, const char *fmt)
+op_print_num(struct out *o, long double v, const char *fmt)
 {
 	char tmp[128];
 	int n;
@@ -477,7 +477,7 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 		print_unique(a, o, op->type == OP_COUNTUNIQUE);
 		return 0;
 	}
-	print_num(o, r, fmt);
+	op_print_num(o, r, fmt);
 	return 0;
 }
 

@@ -58,6 +58,6 @@ void	acc_reset(struct acc *);
 void	acc_free(struct acc *);
 
 /* A result as mr-reduce prints it: integers exactly, others with fmt. */
-void	print_num(struct out *, long double, const char *fmt);
+void	op_print_num(struct out *, long double, const char *fmt);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The mr-netd wire protocol: opcodes, job states, little-endian u32
  * encoding, and blocking frame I/O for clients. The daemon's side of the
- * protocol (non-blocking, incremental) is in cmd/mr-netd.c; mr-netd(1)
+ * protocol, the incremental request decoder, is lib/protosrv.h; mr-netd(1)
  * documents every frame.
  */
 #ifndef MR_PROTO_H
@@ -11,12 +11,14 @@
 #include <stdint.h>
 
 enum {
-	OP_SUBMIT, OP_FETCH, OP_WAIT, OP_STATUS, OP_CANCEL, OP_PUT,
-	OP_SUBMIT_ON, OP_AUTH, OP_NOPS
+	PROTO_OP_SUBMIT, PROTO_OP_FETCH, PROTO_OP_WAIT, PROTO_OP_STATUS,
+	PROTO_OP_CANCEL, PROTO_OP_PUT, PROTO_OP_SUBMIT_ON, PROTO_OP_AUTH,
+	PROTO_NOPS
 };
 
 enum {
-	ST_DONE, ST_QUEUED, ST_RUNNING, ST_FAILED, ST_UNKNOWN, ST_CANCELLED
+	PROTO_ST_DONE, PROTO_ST_QUEUED, PROTO_ST_RUNNING, PROTO_ST_FAILED,
+	PROTO_ST_UNKNOWN, PROTO_ST_CANCELLED
 };
 
 #define PROTO_PORT		1936

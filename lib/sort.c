@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rdr.h"
 #include "rec.h"
 #include "sort.h"
 #include "spill.h"

@@ -12,19 +12,61 @@ export LC_ALL=C TZ=UTC
 PATH="${MR_BIN:-$BATS_TEST_DIRNAME/../bin}:$PATH"
 TAB=$'\t'
 
-USAGE_SPLIT='usage: mr-split [-Fz] [-n LINES | -b SIZE] [FILE...]'
-USAGE_MAP='usage: mr-map NAME [OPTIONS] [ARG] [FILE...]'
-USAGE_SHUFFLE='usage: mr-shuffle [-z] [-S SIZE] [-T DIR] [FILE...]'
-USAGE_REDUCE='usage: mr-reduce [-Hz] [--skip-bad] [--format FMT] OP[:ARG]... [-- FILE...]'
-
-# usage_of PROG: the synopsis line PROG prints after a usage error.
+# usage_of PROG: PROG's usage as its man page man/PROG.1 states it, so the
+# man page is the oracle: the first paragraph of the SYNOPSIS as mandoc
+# renders it, each form (a line that starts with PROG) on one line with
+# runs of blanks squeezed, the first after "usage: ", the others indented
+# under it. A program may wrap a form over several lines: compare with
+# is_usage_of, which ignores how blanks and line breaks are laid out.
 usage_of() {
-	case $1 in
-	mr-split) echo "$USAGE_SPLIT" ;;
-	mr-map) echo "$USAGE_MAP" ;;
-	mr-shuffle) echo "$USAGE_SHUFFLE" ;;
-	mr-reduce) echo "$USAGE_REDUCE" ;;
-	esac
+	local man=$BATS_TEST_DIRNAME/../man/$1.1 u
+	u=$(mandoc -Tascii -O width=300 "$man" | col -bx | awk -v prog="$1" '
+		$0 == "SYNOPSIS" { syn = 1; next }
+		!syn { next }
+		/^[^ ]/ { exit }
+		NF == 0 { if (n) exit; next }
+		{
+			line = $0
+			indent = match(line, /[^ ]/)
+			sub(/^ +/, "", line)
+			if (n == 0 || (indent == first &&
+			    (line == prog || index(line, prog " ") == 1))) {
+				if (n == 0) first = indent
+				form[++n] = line
+			} else
+				form[n] = form[n] " " line
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				gsub(/[ \t]+/, " ", form[i])
+				sub(/ $/, "", form[i])
+				print (i == 1 ? "usage: " : "       ") form[i]
+			}
+		}')
+	[ -n "$u" ] || { echo "usage_of: no SYNOPSIS in $man" >&2; return 1; }
+	printf '%s\n' "$u"
+}
+
+# squeeze_blanks: stdin with every run of blanks and line breaks made one
+# space, and none at either end.
+squeeze_blanks() {
+	tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//'
+}
+
+# is_usage_of PROG FILE: FILE holds PROG's usage (usage_of) and nothing
+# else, however its blanks and line breaks are laid out.
+is_usage_of() {
+	local want
+	want=$(usage_of "$1") || return 1
+	[ "$(squeeze_blanks <"$2")" = "$(printf '%s' "$want" | squeeze_blanks)" ]
+}
+
+# is_err_then_usage PROG N: stderr is N message lines (N may be 0), then
+# PROG's usage.
+is_err_then_usage() {
+	tail -n +$(($2 + 1)) "$BATS_TEST_TMPDIR/.err" >"$BATS_TEST_TMPDIR/.err_usage"
+	[ "$(head -c 7 "$BATS_TEST_TMPDIR/.err_usage")" = "usage: " ] &&
+		is_usage_of "$1" "$BATS_TEST_TMPDIR/.err_usage"
 }
 
 # capture CMD...: runs CMD with stdin from the file $INFILE if set, else
@@ -86,38 +128,32 @@ assert_err() {
 }
 
 # assert_err_msg TEXT PROG: stderr is the line TEXT, optionally followed
-# by PROG's usage line (the spec leaves open whether a bad option argument
+# by PROG's usage (the spec leaves open whether a bad option argument
 # is followed by the usage line).
 assert_err_msg() {
-	printf '%s\n' "$1" >"$BATS_TEST_TMPDIR/.want_err"
-	printf '%s\n%s\n' "$1" "$(usage_of "$2")" >"$BATS_TEST_TMPDIR/.want_err2"
-	cmp -s "$BATS_TEST_TMPDIR/.want_err" "$BATS_TEST_TMPDIR/.err" ||
-		cmp -s "$BATS_TEST_TMPDIR/.want_err2" "$BATS_TEST_TMPDIR/.err" ||
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/.err")" = "$1" ] ||
 		fail_with "stderr differs; expected (then optionally the usage line):" "$1"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/.err")" -eq 1 ] || is_err_then_usage "$2" 1 ||
+		fail_with "stderr has more than the message and the usage of $2"
 }
 
 # assert_err_match ERE: stderr is one line matching ERE, optionally followed
-# by the usage line of the program named at its start.
+# by the usage of the program named at its start.
 assert_err_match() {
-	local n first prog
-	n=$(wc -l <"$BATS_TEST_TMPDIR/.err")
+	local first prog
 	first=$(head -n 1 "$BATS_TEST_TMPDIR/.err")
 	prog=${first%%:*}
 	[[ $first =~ $1 ]] || fail_with "first stderr line does not match: $1"
-	[ "$n" -eq 1 ] ||
-		{ [ "$n" -eq 2 ] && [ "$(sed -n 2p "$BATS_TEST_TMPDIR/.err")" = "$(usage_of "$prog")" ]; } ||
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/.err")" -eq 1 ] || is_err_then_usage "$prog" 1 ||
 		fail_with "stderr has more than the message and the usage line"
 }
 
-# assert_usage_err PROG: stderr ends with PROG's usage line (after at most
-# one message line) and stdout is empty; status 2.
+# assert_usage_err PROG: stderr is PROG's usage after at most one message
+# line, stdout is empty; status 2.
 assert_usage_err() {
 	assert_status 2
 	assert_out ""
-	local n
-	n=$(wc -l <"$BATS_TEST_TMPDIR/.err")
-	[ "$n" -ge 1 ] && [ "$n" -le 2 ] &&
-		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/.err")" = "$(usage_of "$1")" ] ||
+	is_err_then_usage "$1" 0 || is_err_then_usage "$1" 1 ||
 		fail_with "expected at most one message line, then: $(usage_of "$1")"
 }
 
@@ -144,16 +180,38 @@ check_err() {
 }
 
 # check_usage PROG MESSAGE ARG...: PROG ARG... exits 2, writes nothing on
-# stdout, and on stderr exactly MESSAGE then the usage line (no MESSAGE
-# line if MESSAGE is empty).
+# stdout, and on stderr exactly the line MESSAGE then PROG's usage (no
+# MESSAGE line if MESSAGE is empty).
 check_usage() {
-	local prog=$1 msg=$2
+	local prog=$1 msg=$2 n=0
 	shift 2
+	capture "$prog" "$@"
+	assert_status 2
+	assert_out ""
 	if [ -n "$msg" ]; then
-		check_err 2 "$msg"$'\n'"$(usage_of "$prog")" "$prog" "$@"
-	else
-		check_err 2 "$(usage_of "$prog")" "$prog" "$@"
+		n=1
+		[ "$(head -n 1 "$BATS_TEST_TMPDIR/.err")" = "$msg" ] ||
+			fail_with "stderr does not start with: $msg"
 	fi
+	is_err_then_usage "$prog" "$n" ||
+		fail_with "stderr does not end with the usage: $(usage_of "$prog")"
+}
+
+# check_synopsis PROG: a usage error of PROG ends with the usage of its
+# man page's SYNOPSIS (usage_of, blanks aside), and PROG -h starts with the
+# very same lines.
+check_synopsis() {
+	local p=$1 n
+	usage_of "$p" >/dev/null || fail_with "no usage in man/$p.1"
+	check_usage "$p" "$p: unrecognized option '--no-such-option'" --no-such-option
+	tail -n +2 "$BATS_TEST_TMPDIR/.err" >"$BATS_TEST_TMPDIR/.usage"
+	n=$(wc -l <"$BATS_TEST_TMPDIR/.usage")
+	capture "$p" -h
+	assert_status 0
+	assert_err ""
+	head -n "$n" "$BATS_TEST_TMPDIR/.out" | cmp -s - "$BATS_TEST_TMPDIR/.usage" ||
+		fail_with "-h does not start with the usage of a usage error:" \
+			"$(cat "$BATS_TEST_TMPDIR/.usage")"
 }
 
 # check_bad_arg PROG MESSAGE ARG...: PROG ARG... exits 2 with the line

@@ -385,6 +385,10 @@ setup() {
 
 # ---- usage ----------------------------------------------------------------
 
+@test "the usage line is man/mr-map.1's SYNOPSIS, in a usage error and in -h" {
+	check_synopsis mr-map
+}
+
 @test "an unknown mapper gives two lines and exit 2" {
 	check_err 2 $'mr-map: unknown mapper \'foo\'\nmr-map: mappers: fields grep identity lines words' mr-map foo
 	check_err 2 $'mr-map: unknown mapper \'Words\'\nmr-map: mappers: fields grep identity lines words' mr-map Words
@@ -452,6 +456,5 @@ setup() {
 }
 
 @test "-c does not apply to other mappers" {
-	IN='' check_err 2 "mr-map: option '-c' does not apply to mapper 'lines'
-$USAGE_MAP" mr-map lines -c
+	IN='' check_usage mr-map "mr-map: option '-c' does not apply to mapper 'lines'" lines -c
 }

@@ -194,14 +194,28 @@ now_ms() {
 	for o in -d -j -l -p -U --spool --token-file --keep-results --expire \
 	    --max-input --max-output --max-time --max-queue --timeout --pidfile \
 	    --syslog; do
-		grep -qe "$o" .out || fail_with "mr-netd -h does not list $o"
+		help_has "$o" || fail_with "mr-netd -h does not list $o"
 	done
 	capture mr-netc -h
 	assert_status 0
-	for o in -H -p -U --token-file --timeout run submit fetch wait status \
+	for o in -H -p -U --token-file run submit fetch wait status \
 	    cancel put run-on; do
-		grep -qe "$o" .out || fail_with "mr-netc -h does not list $o"
+		help_has "$o" || fail_with "mr-netc -h does not list $o"
 	done
+	grep -qE -- '^  wait ID \[--timeout SECS\] ' .out ||
+		fail_with "mr-netc -h does not list wait's --timeout"
+}
+
+# help_has OPT: the help in .out has a line of its own for OPT, at the start
+# of the line as "  -x, --long=ARG  text" or "      --long  text" lays it
+# out, or for a command "  NAME ARG...  text". A word that only occurs
+# inside another option's line ("-p" in "--pidfile") does not count.
+help_has() {
+	case $1 in
+	--*) grep -qE -- "^  (-[A-Za-z], |    )$1([= ]|\$)" .out ;;
+	-?) grep -qE -- "^  $1, --[a-z-]+[= ]" .out ;;
+	*) grep -qE -- "^  $1 " .out ;;
+	esac
 }
 
 # ---- every opcode and state through raw frames ----
@@ -229,6 +243,8 @@ now_ms() {
 	R cancel 1 poll 1 5 fetch 1 fetch 1
 	expect 5 5 5 4
 	no_job_procs
+	# The last stage may be a zombie not reaped yet: give the daemon time.
+	wait_log 'mr-netd: job 1 cancelled'
 	grep -qx 'mr-netd: job 1 cancelled' "$LOG"
 	grep -qx 'mr-netd: job 2 cancelled' "$LOG"
 	# The slot is free again.
@@ -1065,7 +1081,7 @@ assert_usage_err_netc() {
 	IN=$'d d\n' check 0 $'d\t2\n' mr-netc -U "$SOCK" run 'mr-map words | mr-reduce -H sum'
 	kill -TERM "$pid"
 	for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-	! kill -0 "$pid" 2>/dev/null
+	run ! kill -0 "$pid"
 	[ ! -e "$BATS_TEST_TMPDIR/pid" ]
 	[ ! -e "$SOCK" ]
 }
@@ -1076,4 +1092,96 @@ assert_usage_err_netc() {
 	assert_err "mr-netd: --pidfile goes with -d
 usage: mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]
                [--token-file FILE] [OPTIONS]"
+}
+
+# ---- processes and temporary files ----
+
+# stage_procs: the job processes of the test, once one runs mr-map and one
+# mr-shuffle (up to 10 s).
+stage_procs() {
+	local i p cmds procs
+	for i in $(seq 200); do
+		procs=$(job_procs)
+		cmds=
+		for p in $procs; do
+			cmds="$cmds $(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)"
+		done
+		if [[ $cmds == *mr-map* && $cmds == *mr-shuffle* ]]; then
+			echo $procs
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "no running stages; job processes: $procs" >&2
+	return 1
+}
+
+@test "a job's stages hold no descriptor but 0, 1 and 2, and share one process group" {
+	start_daemon
+	# mr-map takes a minute on the line of $AAA; mr-shuffle waits for it.
+	R submit "mr-split | mr-map grep '(a|aa)*(a|aa)*c' | mr-shuffle" @"$AAA" \
+	    poll 1 2
+	expect 'id 1' 2
+	procs=$(stage_procs)
+	dpgid=$(ps -o pgid= -p "$DPID" | tr -d ' ')
+	pgids=
+	for p in $procs; do
+		fds=$(ls /proc/"$p"/fd 2>/dev/null | sort -n | tr '\n' ' ') ||
+			continue
+		[ -d /proc/"$p" ] || continue
+		[ "$fds" = "0 1 2 " ] || fail_with "stage $p ($(tr '\0' ' ' \
+		    </proc/"$p"/cmdline)) holds descriptors $fds"
+		pgids="$pgids $(ps -o pgid= -p "$p" | tr -d ' ')"
+	done
+	[ "$(echo $pgids | tr ' ' '\n' | sort -u | wc -l)" -eq 1 ] ||
+		fail_with "stages in several process groups:$pgids"
+	[ "$(echo $pgids | cut -d ' ' -f 1)" != "$dpgid" ] ||
+		fail_with "stages in the daemon's process group"
+	R cancel 1
+	expect 5
+	no_job_procs
+}
+
+@test "a temporary file that cannot be made fails that request only; the daemon goes on serving" {
+	start_daemon
+	rmdir "$JT"
+	R submit 'mr-map words' $'a\n' put d $'x\n' submit 'mr-map words' $'b\n' \
+	    status 1
+	expect 'rejected: cannot store the data' 'refused(1): cannot store the data' \
+	    'rejected: cannot store the data' 4
+	mkdir "$JT"
+	R submit 'mr-map words' $'c\n' wait % 10000
+	expect 'id 1' '0 c\t1\n'
+	kill -0 "$DPID"
+}
+
+@test "--spool: a job whose stderr file cannot be made fails 'cannot start the job'; the next runs" {
+	start_daemon --spool sp
+	rmdir "$JT"
+	R submit 'mr-map words' $'a\n' wait % 10000
+	expect 'id 1' '3 cannot start the job'
+	grep -qx 'mr-netd: cannot start job 1: No such file or directory' "$LOG"
+	grep -qE '^mr-netd: job 1 failed in [0-9.]+s: cannot start the job$' "$LOG"
+	mkdir "$JT"
+	R submit 'mr-map words' $'b\n' wait % 10000
+	expect 'id 2' '0 b\t1\n'
+}
+
+@test "a stage that cannot be run fails the job, and the stages started before it are stopped" {
+	mkdir b
+	cp "$(command -v mr-netd)" "$(command -v mr-split)" b/
+	LOG=$BATS_TEST_TMPDIR/log.b
+	TMPDIR=$JT b/mr-netd -U "$SOCK" 2>"$LOG" 3>&- &
+	DPID=$!
+	DPIDS="$DPIDS $DPID"
+	wait_log "listening on $SOCK"
+	R submit 'mr-map words' $'a\n' wait % 10000 \
+	    submit 'mr-split -n 1 | mr-map words' @"$SLOW" wait % 10000
+	expect 'id 1' \
+	    "3 stage 1 (mr-map words): cannot run '$BATS_TEST_TMPDIR/b/mr-map': No such file or directory" \
+	    'id 2' \
+	    "3 stage 2 (mr-map words): cannot run '$BATS_TEST_TMPDIR/b/mr-map': No such file or directory"
+	no_job_procs
+	R submit 'mr-split' $'s\n' wait % 10000
+	expect 'id 3' '0 0\ts\n'
 }

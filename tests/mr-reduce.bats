@@ -60,15 +60,15 @@ vs_datamash() {
 	printf 'a\t1\t2.5000000001\tx\n' >b
 	same_results a b
 	printf 'a\t1\t2.6\tx\n' >b
-	! same_results a b >/dev/null
+	run ! same_results a b
 	printf 'a\t1\t2.5\ty\n' >b
-	! same_results a b >/dev/null
+	run ! same_results a b
 	printf 'b\t1\t2.5\tx\n' >b
-	! same_results a b >/dev/null
+	run ! same_results a b
 	printf 'a\t1\t2.5\tx\na\t1\n' >b
-	! same_results a b >/dev/null
+	run ! same_results a b
 	printf 'a\t1\t2.5\n' >b
-	! same_results a b >/dev/null
+	run ! same_results a b
 }
 
 @test "the generated data has groups of size 1, 2 and larger, negatives, decimals" {
@@ -143,7 +143,7 @@ vs_datamash() {
 
 @test "every operation at once: -H on shuffled input equals sorted mode" {
 	shuffle_lines 102 <"$NUMS" >shuffled
-	! cmp -s shuffled "$NUMS"
+	run ! cmp -s shuffled "$NUMS"
 	local ops op f
 	sort_by_key shuffled >sorted
 	for f in 1 2 3; do
@@ -433,4 +433,8 @@ vs_datamash() {
 	assert_usage_err mr-reduce
 	capture mr-reduce -H
 	assert_usage_err mr-reduce
+}
+
+@test "the usage line is man/mr-reduce.1's SYNOPSIS, in a usage error and in -h" {
+	check_synopsis mr-reduce
 }

@@ -264,3 +264,7 @@ kill_while_spilling() {
 	check_usage mr-shuffle "mr-shuffle: option requires an argument -- 'S'" -S
 	check_usage mr-shuffle "mr-shuffle: option requires an argument -- 'T'" -T
 }
+
+@test "the usage line is man/mr-shuffle.1's SYNOPSIS, in a usage error and in -h" {
+	check_synopsis mr-shuffle
+}

@@ -264,3 +264,7 @@ setup() {
 	mkdir somedir
 	check_err 1 "mr-split: cannot read 'somedir': Is a directory" mr-split somedir
 }
+
+@test "the usage line is man/mr-split.1's SYNOPSIS, in a usage error and in -h" {
+	check_synopsis mr-split
+}

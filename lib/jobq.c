@@ -1,0 +1,451 @@
+/*
+ * Jobs of mr-netd. There is no leader process: the daemon starts every
+ * stage itself, the first in a new process group and the others in it,
+ * and reaps them all; the job ends when the last is reaped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "clock.h"
+#include "jobq.h"
+#include "log.h"
+#include "proto.h"
+#include "spill.h"
+#include "spool.h"
+#include "xmalloc.h"
+
+#define GRACE	1.0	/* seconds from SIGTERM to SIGKILL */
+
+static void
+close_fd(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
+void
+jobq_init(struct jobq *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->runqtail = &q->runq;
+}
+
+static void
+job_delete(struct jobq *q, struct job *j)
+{
+	size_t i;
+
+	if (q->spool != NULL)
+		spool_delete_job(q->spool, j->id);
+	for (i = 0; i < q->nall; i++)
+		if (q->all[i] == j) {
+			q->all[i] = q->all[--q->nall];
+			break;
+		}
+	close_fd(&j->in);
+	close_fd(&j->out);
+	close_fd(&j->err);
+	jobspec_free(&j->js);
+	free(j->spec);
+	free(j->why);
+	free(j);
+}
+
+struct job *
+jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js, int in,
+    int state, char *why)
+{
+	struct job *j = xcalloc(1, sizeof(*j));
+
+	j->id = id;
+	j->state = state;
+	j->spec = spec;
+	j->js = *js;
+	j->in = in;
+	j->out = j->err = -1;
+	j->why = why;
+	j->queued = clock_mono();
+	if (q->nall == q->cap) {
+		q->cap = q->cap ? q->cap * 2 : 64;
+		q->all = xreallocarray(q->all, q->cap, sizeof(*q->all));
+	}
+	q->all[q->nall++] = j;
+	if (state != PROTO_ST_QUEUED) {
+		j->finished = j->queued;
+		close_fd(&j->in);
+		return j;
+	}
+	*q->runqtail = j;
+	q->runqtail = &j->next;
+	q->nqueued++;
+	return j;
+}
+
+struct job *
+jobq_find(struct jobq *q, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < q->nall; i++)
+		if (q->all[i]->id == id && !q->all[i]->gone)
+			return q->all[i];
+	return NULL;
+}
+
+/* The last bytes of the job's stderr, on one line, for the reason. */
+static void
+stderr_tail(struct job *j, char *buf, size_t n)
+{
+	off_t end = lseek(j->err, 0, SEEK_END), off;
+	ssize_t r;
+	char *p;
+
+	buf[0] = '\0';
+	if (end <= 0)
+		return;
+	off = end > (off_t)n - 1 ? end - (off_t)n + 1 : 0;
+	if ((r = pread(j->err, buf, n - 1, off)) <= 0)
+		return;
+	buf[r] = '\0';
+	while (r > 0 && buf[r - 1] == '\n')
+		buf[--r] = '\0';
+	for (p = buf; (p = strchr(p, '\n')) != NULL; )
+		*p = ' ';
+}
+
+/* Stage i as a reason shows it: its programs without their directory. */
+static void
+stage_words(struct job *j, int i, struct buf *b)
+{
+	char **av = j->js.argv[i], **w, *s;
+	size_t n, k;
+
+	for (n = 0; av[n] != NULL; n++)
+		;
+	w = xreallocarray(NULL, n + 1, sizeof(*w));
+	for (k = 0; k < n; k++) {
+		w[k] = av[k];
+		if ((k == 0 || (int)k == j->js.cmd[i]) &&
+		    (s = strrchr(av[k], '/')) != NULL)
+			w[k] = s + 1;
+	}
+	w[n] = NULL;
+	buf_addargv(b, w);
+	buf_addc(b, '\0');
+	free(w);
+}
+
+static void
+job_finished(struct jobq *q, struct job *j, int state, char *why)
+{
+	char path[PATH_MAX];
+
+	j->state = state;
+	j->why = why;
+	j->finished = clock_mono();
+	close_fd(&j->in);
+	close_fd(&j->err);
+	if (state != PROTO_ST_DONE) {
+		close_fd(&j->out);
+		if (q->spool != NULL) {
+			spool_path(q->spool, path, sizeof(path), j->id,
+			    "out.tmp");
+			unlink(path);
+		}
+	}
+	if (state == PROTO_ST_DONE)
+		log_msg("job %u done in %.3fs", j->id,
+		    j->finished - j->started);
+	else if (state == PROTO_ST_CANCELLED)
+		log_msg("job %u cancelled", j->id);
+	else
+		log_msg("job %u failed in %.3fs: %s", j->id,
+		    j->finished - j->started, why);
+	if (q->spool != NULL && state == PROTO_ST_DONE &&
+	    spool_save_output(q->spool, j->id, j->out) == -1)
+		log_msg("cannot save the result of job %u: %s", j->id,
+		    strerror(errno));
+	if (q->spool != NULL && spool_save_result(q->spool, j->id, state,
+	    why) == -1)
+		log_msg("cannot save the state of job %u: %s", j->id,
+		    strerror(errno));
+	q->ended(j, q->arg);
+}
+
+/*
+ * The reason of a failed pipeline is the first stage that failed by
+ * itself: a stage killed by SIGPIPE only lost its reader. If only such
+ * stages failed, the first of them.
+ */
+static char *
+stage_failure(struct job *j)
+{
+	struct buf b = BUF_INIT;
+	char tail[512], how[64], *why;
+	int i, st, first = -1, pipefail = -1;
+
+	for (i = 0; i < j->nstarted; i++) {
+		if ((st = j->stage[i].status) == 0)
+			continue;
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE) {
+			if (pipefail == -1)
+				pipefail = i;
+		} else if (first == -1)
+			first = i;
+	}
+	if (first == -1)
+		first = pipefail;
+	if (first == -1)
+		return NULL;
+	stage_words(j, first, &b);
+	stderr_tail(j, tail, sizeof(tail));
+	if (asprintf(&why, "stage %d (%s): %s%s%s", first + 1, b.p,
+	    child_describe(j->stage[first].status, how, sizeof(how)),
+	    *tail ? ": " : "", tail) == -1)
+		why = xstrdup("the job failed");
+	buf_free(&b);
+	return why;
+}
+
+/* Every stage of j has been reaped. */
+static void
+job_ended(struct jobq *q, struct job *j)
+{
+	struct stat sb;
+	char *why = NULL;
+
+	q->nrunning--;
+	if (j->killed == JOBQ_KILL_STOP) {
+		/* Spooled without a result: it runs again after a restart. */
+		close_fd(&j->in);
+		close_fd(&j->out);
+		close_fd(&j->err);
+		return;
+	}
+	if (j->killed == JOBQ_KILL_CANCEL && j->gone) {
+		log_msg("job %u cancelled", j->id);
+		job_delete(q, j);
+		return;
+	}
+	if (j->killed == JOBQ_KILL_CANCEL) {
+		job_finished(q, j, PROTO_ST_CANCELLED, NULL);
+		return;
+	}
+	if (!j->killed && fstat(j->out, &sb) == 0 && sb.st_size > q->maxout)
+		j->killed = JOBQ_KILL_OUTPUT;
+	if (j->killed == JOBQ_KILL_TIME)
+		why = xstrdup("over the time limit");
+	else if (j->killed == JOBQ_KILL_OUTPUT)
+		why = xstrdup("result over the output limit");
+	else if (j->killed == JOBQ_KILL_START)
+		why = j->why;
+	else
+		why = stage_failure(j);
+	job_finished(q, j, why != NULL ? PROTO_ST_FAILED : PROTO_ST_DONE, why);
+}
+
+static void
+stage_reaped(struct child *c, void *arg)
+{
+	struct job *j = c->data;
+
+	if (--j->nlive == 0)
+		job_ended(arg, j);
+}
+
+void
+jobq_reap(struct jobq *q)
+{
+	child_reap(stage_reaped, q);
+}
+
+static void
+job_kill(struct job *j, int why)
+{
+	int i;
+
+	if (j->nlive == 0 || j->killed)
+		return;
+	j->killed = why;
+	if (why == JOBQ_KILL_CANCEL)
+		j->state = PROTO_ST_CANCELLED;
+	/*
+	 * SIGTERM first, so that an mr-par stage can kill its instances,
+	 * which run in process groups of their own; SIGKILL after GRACE.
+	 */
+	for (i = 0; i < j->nstarted; i++)
+		child_terminate(&j->stage[i], GRACE);
+}
+
+/*
+ * Start every stage, stage 0 in a new process group and the others in
+ * it. Nothing is reaped before all are started, so stage 0's group exists
+ * even if it has exited. On failure, the reason is in why.
+ */
+static int
+job_spawn(struct jobq *q, struct job *j, char *why, size_t n)
+{
+	struct child_cmd cmd;
+	struct buf b = BUF_INIT;
+	int i, e, last, p[2], prev = j->in;
+
+	for (i = 0; i < j->js.nstages; i++) {
+		last = i == j->js.nstages - 1;
+		p[0] = p[1] = -1;
+		if (!last && pipe2(p, O_CLOEXEC) == -1) {
+			log_msg("cannot start job %u: pipe: %s", j->id,
+			    strerror(errno));
+			snprintf(why, n, "cannot start the job");
+			break;
+		}
+		cmd.argv = j->js.argv[i];
+		cmd.env = q->env;
+		cmd.fd[0] = prev;
+		cmd.fd[1] = last ? j->out : p[1];
+		cmd.fd[2] = j->err;
+		cmd.pgid = i == 0 ? 0 : j->stage[0].pgid;
+		e = child_start(&j->stage[i], &cmd);
+		if (prev != j->in)
+			close(prev);
+		if (p[1] != -1)
+			close(p[1]);
+		prev = p[0];
+		if (e != 0) {
+			stage_words(j, i, &b);
+			snprintf(why, n, "stage %d (%s): cannot run '%s': %s",
+			    i + 1, b.p, j->js.argv[i][0], strerror(e));
+			buf_free(&b);
+			break;
+		}
+		j->stage[i].data = j;
+		j->nstarted++;
+		j->nlive++;
+	}
+	if (prev != j->in && prev != -1)
+		close(prev);
+	if (i == j->js.nstages)
+		return 0;
+	for (i = 0; i < j->nstarted; i++)
+		child_terminate(&j->stage[i], GRACE);
+	return -1;
+}
+
+static void
+job_start(struct jobq *q, struct job *j)
+{
+	char name[64], why[1024];
+
+	snprintf(name, sizeof(name), "jobs/%u.out.tmp", j->id);
+	j->started = clock_mono();
+	j->state = PROTO_ST_RUNNING;
+	j->out = q->spool != NULL ? spool_open(q->spool, name) :
+	    spill_fd(q->tmpdir);
+	if (j->out == -1 || (j->err = spill_fd(q->tmpdir)) == -1 ||
+	    lseek(j->in, 0, SEEK_SET) == -1) {
+		log_msg("cannot start job %u: %s", j->id, strerror(errno));
+		job_finished(q, j, PROTO_ST_FAILED,
+		    xstrdup("cannot start the job"));
+		return;
+	}
+	if (job_spawn(q, j, why, sizeof(why)) == -1) {
+		if (j->nlive == 0) {
+			job_finished(q, j, PROTO_ST_FAILED, xstrdup(why));
+			return;
+		}
+		/* It fails once the stages already started are reaped. */
+		j->killed = JOBQ_KILL_START;
+		j->why = xstrdup(why);
+	}
+	q->nrunning++;
+	log_msg("job %u started", j->id);
+}
+
+void
+jobq_run(struct jobq *q)
+{
+	struct job *j;
+
+	while (q->runq != NULL && q->nrunning < q->maxrun && !q->hold) {
+		j = q->runq;
+		if ((q->runq = j->next) == NULL)
+			q->runqtail = &q->runq;
+		q->nqueued--;
+		j->next = NULL;
+		job_start(q, j);
+	}
+}
+
+int
+jobq_cancel(struct jobq *q, struct job *j)
+{
+	struct job **pp;
+
+	if (j->state == PROTO_ST_QUEUED) {
+		for (pp = &q->runq; *pp != j; pp = &(*pp)->next)
+			;
+		if ((*pp = j->next) == NULL)
+			q->runqtail = pp;
+		q->nqueued--;
+		j->killed = JOBQ_KILL_CANCEL;
+		/* A WAIT for it may consume it: j may be gone. */
+		job_finished(q, j, PROTO_ST_CANCELLED, NULL);
+		return PROTO_ST_CANCELLED;
+	}
+	job_kill(j, JOBQ_KILL_CANCEL);
+	return j->state;
+}
+
+void
+jobq_stop(struct jobq *q)
+{
+	size_t i;
+
+	q->hold = 1;
+	for (i = 0; i < q->nall; i++)
+		job_kill(q->all[i], JOBQ_KILL_STOP);
+}
+
+void
+jobq_consume(struct jobq *q, struct job *j)
+{
+	if (j->nlive > 0)
+		j->gone = 1;	/* cancelled, not reaped: freed when reaped */
+	else
+		job_delete(q, j);
+}
+
+void
+jobq_tick(struct jobq *q)
+{
+	double t = clock_mono();
+	struct stat st;
+	struct job *j;
+	size_t i;
+
+	for (i = 0; i < q->nall; i++) {
+		j = q->all[i];
+		if (j->nlive > 0 && !j->killed) {
+			if (t - j->started > q->maxtime)
+				job_kill(j, JOBQ_KILL_TIME);
+			else if (fstat(j->out, &st) == 0 &&
+			    st.st_size > q->maxout)
+				job_kill(j, JOBQ_KILL_OUTPUT);
+		} else if (j->nlive == 0 && j->state != PROTO_ST_QUEUED &&
+		    j->state != PROTO_ST_RUNNING &&
+		    t - j->finished > q->expire) {
+			log_msg("job %u expired", j->id);
+			job_delete(q, j);
+			i--;
+		}
+	}
+}
