@@ -1,25 +1,33 @@
 /*
  * mr-split: turn raw text into records CHUNK<TAB>LINE, a new chunk every
  * LINES lines or every SIZE bytes, so that mr-par can hand whole chunks to
- * parallel instances.
+ * parallel instances. With -s K/N, only the lines that start in the K-th
+ * of N byte ranges of the input, as a map task of a cluster reads it.
  */
+#include <sys/stat.h>
+
 #include <bsd/stdlib.h>
+#include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "out.h"
 #include "rdr.h"
+#include "xmalloc.h"
 
 static const char synopsis[] =
-    "mr-split [-Fz] [-n LINES | -b SIZE] [FILE...]";
+    "mr-split [-Fz] [-n LINES | -b SIZE] [-s K/N] [FILE...]";
 static const char options[] =
     "  -b, --bytes=SIZE   a new chunk once a chunk holds SIZE bytes (default 1M)\n"
     "  -F, --filename     key is FILE:CHUNK; chunks never span two files\n"
     "  -n, --lines=LINES  a new chunk every LINES lines\n"
+    "  -s, --split=K/N    only the lines starting in the K-th of N byte ranges\n"
     "  -z, --null         records end with NUL, not newline\n"
     "  -h, --help         show this help\n"
     "      --version      show the version\n";
@@ -30,22 +38,135 @@ static const struct option longopts[] = {
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "lines",	required_argument,	NULL, 'n' },
 	{ "null",	no_argument,		NULL, 'z' },
+	{ "split",	required_argument,	NULL, 's' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 }
 };
 
+#define RANGE_BUFSZ	(256 * 1024)
+
+static unsigned long long chunk, lines, bytes, maxlines, maxbytes;
+static int		 fflag, curfile = -1;
+static char		 delim = '\n';
+static char		 prefix[32];	/* "K:" under -s */
+
+/* One line of operand fileno: a new chunk when it is time, the record. */
+static void
+emit(const char *file, int fileno, const char *line, size_t len)
+{
+	if (fflag && fileno != curfile) {
+		if (curfile != -1 && lines > 0)
+			chunk++;
+		curfile = fileno;
+		lines = bytes = 0;
+	} else if ((maxlines && lines >= maxlines) ||
+	    (maxbytes && bytes >= maxbytes)) {
+		chunk++;
+		lines = bytes = 0;
+	}
+	lines++;
+	bytes += len + 1;
+	if (fflag) {
+		out_add(&out_std, file, strlen(file));
+		out_addc(&out_std, ':');
+	}
+	out_add(&out_std, prefix, strlen(prefix));
+	out_u64(&out_std, chunk);
+	out_addc(&out_std, '\t');
+	out_add(&out_std, line, len);
+	out_addc(&out_std, delim);
+}
+
+static void
+parse_range(const char *arg, unsigned long *k, unsigned long *n)
+{
+	const char *slash = strchr(arg, '/');
+	char num[32];
+
+	if (slash == NULL || slash - arg >= (long)sizeof(num))
+		cli_misuse("invalid range '%s': not K/N", arg);
+	memcpy(num, arg, slash - arg);
+	num[slash - arg] = '\0';
+	*n = cli_num(slash + 1, 1, 1000000, "range count");
+	*k = cli_num(num, 1, *n, "range number");
+}
+
+/*
+ * The lines that start in bytes [start, end) of the operands taken
+ * together, each file read with pread and lseek from where its share
+ * begins: a line that starts before it belongs to the range before.
+ */
+static void
+split_range(char **files, int nfiles, unsigned long k, unsigned long n)
+{
+	unsigned long long base = 0, total = 0, start, end, lo, hi, pos;
+	static char *stdin_only[] = { "-", NULL };
+	struct stat *sb;
+	struct rdr r;
+	char c, *line;
+	int i, fd, skip;
+	size_t len;
+
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	sb = xcalloc(nfiles, sizeof(*sb));
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0 ? fstat(0, &sb[i]) == -1 :
+		    stat(files[i], &sb[i]) == -1)
+			err(1, "cannot open '%s'", files[i]);
+		if (!S_ISREG(sb[i].st_mode))
+			errx(1, "'%s': -s needs regular files", files[i]);
+		total += sb[i].st_size;
+	}
+	start = (unsigned __int128)total * (k - 1) / n;
+	end = (unsigned __int128)total * k / n;
+	for (i = 0; i < nfiles && base < end; base += sb[i++].st_size) {
+		if (base + sb[i].st_size <= start)
+			continue;
+		lo = start > base ? start - base : 0;
+		hi = end - base < (unsigned long long)sb[i].st_size ?
+		    end - base : (unsigned long long)sb[i].st_size;
+		if (strcmp(files[i], "-") == 0)
+			fd = dup(0);
+		else
+			fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		if (fd == -1)
+			err(1, "cannot open '%s'", files[i]);
+		skip = 0;
+		if (lo > 0) {
+			if (pread(fd, &c, 1, lo - 1) != 1)
+				err(1, "cannot read '%s'", files[i]);
+			skip = c != delim;
+		}
+		if (lseek(fd, lo, SEEK_SET) == -1)
+			err(1, "cannot read '%s'", files[i]);
+		rdr_init_fd(&r, fd, files[i], delim, RANGE_BUFSZ);
+		for (pos = lo; pos < hi && rdr_next(&r, &line, &len);
+		    pos += len + 1) {
+			if (skip)
+				skip = 0;
+			else
+				emit(files[i], i, line, len);
+		}
+		rdr_free(&r);
+	}
+	free(sb);
+}
+
 int
 main(int argc, char *argv[])
 {
+	unsigned long k = 0, n = 0;
 	struct rdr r;
-	unsigned long long chunk = 0, lines = 0, bytes = 0;
-	long long maxlines = 0, maxbytes = 0;
-	int ch, fflag = 0, curfile = -1;
-	char delim = '\n', *line;
+	char *line;
 	size_t len;
+	int ch;
 
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "b:Fhn:z", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:Fhn:s:z", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			maxbytes = cli_size(optarg, 1, LLONG_MAX, "chunk size");
@@ -57,6 +178,9 @@ main(int argc, char *argv[])
 			cli_usage(0);
 		case 'n':
 			maxlines = cli_num(optarg, 1, LLONG_MAX, "line count");
+			break;
+		case 's':
+			parse_range(optarg, &k, &n);
 			break;
 		case 'V':
 			cli_version();
@@ -75,30 +199,15 @@ main(int argc, char *argv[])
 		maxbytes = 1024 * 1024;
 
 	out_stdout();
-	rdr_init(&r, argv, argc, delim);
-	while (rdr_next(&r, &line, &len)) {
-		if (fflag && r.fileno != curfile) {
-			if (curfile != -1 && lines > 0)
-				chunk++;
-			curfile = r.fileno;
-			lines = bytes = 0;
-		} else if ((maxlines && lines >= (unsigned long long)maxlines) ||
-		    (maxbytes && bytes >= (unsigned long long)maxbytes)) {
-			chunk++;
-			lines = bytes = 0;
-		}
-		lines++;
-		bytes += len + 1;
-		if (fflag) {
-			out_add(&out_std, r.files[r.fileno], strlen(r.files[r.fileno]));
-			out_addc(&out_std, ':');
-		}
-		out_u64(&out_std, chunk);
-		out_addc(&out_std, '\t');
-		out_add(&out_std, line, len);
-		out_addc(&out_std, delim);
+	if (n > 0) {
+		snprintf(prefix, sizeof(prefix), "%lu:", k);
+		split_range(argv, argc, k, n);
+	} else {
+		rdr_init(&r, argv, argc, delim);
+		while (rdr_next(&r, &line, &len))
+			emit(r.files[r.fileno], r.fileno, line, len);
+		rdr_free(&r);
 	}
-	rdr_free(&r);
 	out_close(&out_std);
 	return 0;
 }

@@ -6,9 +6,14 @@
  * files, merged with a binary heap, at most FANIN at a time.
  */
 #include <err.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rdr.h"
 #include "rec.h"
@@ -29,12 +34,19 @@ struct srec {
 	uint32_t	len;
 };
 
-/* One sorted input of a merge. */
+/* One sorted input of a merge; an operand of -m is checked. */
 struct src {
 	struct rdr	 r;
 	char		*line;
 	size_t		 len, klen;
+	int		 check;
+	struct buf	 prev;		/* its last key, when checked */
 };
+
+/* Temporary names of the partitions: signal handlers read them. */
+static char	**partnames;
+static unsigned	  npartnames;
+static mode_t	  partmode;
 
 void
 sorter_init(struct sorter *s, size_t limit, const char *tmpdir, char delim)
@@ -166,7 +178,128 @@ srecs(struct sorter *s)
 	return (struct srec *)(s->blk + s->cap) - s->n;
 }
 
-/* Sort the block and write its records to o. */
+unsigned
+sort_partition(const char *key, size_t klen, unsigned n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < klen; i++) {
+		h ^= (unsigned char)key[i];
+		h *= 1099511628211ULL;
+	}
+	return h % n;
+}
+
+/* The directory, and its parents, like mkdir -p. */
+static void
+make_dir(const char *dir)
+{
+	char *p = xstrdup(dir), *q;
+
+	for (q = p + 1; (q = strchr(q, '/')) != NULL; q++) {
+		*q = '\0';
+		if (mkdir(p, 0777) == -1 && errno != EEXIST)
+			err(1, "cannot create '%s'", p);
+		*q = '/';
+	}
+	if (mkdir(p, 0777) == -1 && errno != EEXIST)
+		err(1, "cannot create '%s'", p);
+	free(p);
+}
+
+void
+sorter_parts(struct sorter *s, unsigned n, const char *dir)
+{
+	s->nparts = n;
+	s->partdir = dir;
+	s->curpart = n;
+	partmode = umask(0);
+	umask(partmode);
+	partmode = 0666 & ~partmode;
+	make_dir(dir);
+	partnames = xcalloc(n, sizeof(*partnames));
+	npartnames = n;
+}
+
+/* Partition i's temporary file, created empty, as the writer s->part. */
+static void
+open_part(struct sorter *s, unsigned i)
+{
+	int fd;
+
+	if (asprintf(&partnames[i], "%s/.part-%05u.XXXXXX", s->partdir, i) == -1)
+		err(1, "asprintf");
+	if ((fd = mkostemp(partnames[i], O_CLOEXEC)) == -1) {
+		free(partnames[i]);
+		partnames[i] = NULL;
+		err(1, "cannot create a file in '%s'", s->partdir);
+	}
+	if (fchmod(fd, partmode) == -1)
+		err(1, "cannot write '%s'", partnames[i]);
+	out_init(&s->part, fd, SPILL_BUFSZ, partnames[i]);
+	s->curpart = i;
+}
+
+static void
+close_part(struct sorter *s)
+{
+	out_flush(&s->part);
+	if (close(s->part.fd) == -1)
+		err(1, "cannot write '%s'", partnames[s->curpart]);
+	free(s->part.buf);
+	s->part.buf = NULL;
+}
+
+/* A record and its terminator: to o, or after its prefix to its part. */
+static void
+put(struct sorter *s, struct out *o, const char *rec, size_t len)
+{
+	unsigned i;
+
+	if (o != NULL) {
+		out_add(o, rec, len);
+		out_addc(o, s->delim);
+		return;
+	}
+	i = (rec[0] - '0') * 10000 + (rec[1] - '0') * 1000 +
+	    (rec[2] - '0') * 100 + (rec[3] - '0') * 10 + (rec[4] - '0');
+	if (i != s->curpart) {
+		if (s->curpart < s->nparts)
+			close_part(s);
+		open_part(s, i);
+	}
+	out_add(&s->part, rec + 5, len - 5);
+	out_addc(&s->part, s->delim);
+}
+
+/* Every partition exists, empty or not; then all get their names. */
+static void
+finish_parts(struct sorter *s)
+{
+	char path[4096];
+	unsigned i;
+
+	if (s->curpart < s->nparts)
+		close_part(s);
+	for (i = 0; i < s->nparts; i++)
+		if (partnames[i] == NULL) {
+			open_part(s, i);
+			close_part(s);
+		}
+	for (i = 0; i < s->nparts; i++) {
+		snprintf(path, sizeof(path), "%s/part-%05u", s->partdir, i);
+		if (rename(partnames[i], path) == -1)
+			err(1, "cannot rename '%s' to '%s'", partnames[i], path);
+		free(partnames[i]);
+		partnames[i] = NULL;
+	}
+	free(partnames);
+	partnames = NULL;
+	npartnames = 0;
+}
+
+/* Sort the block and write its records to o (NULL: the partitions). */
 static void
 write_block(struct sorter *s, struct out *o)
 {
@@ -181,7 +314,7 @@ write_block(struct sorter *s, struct out *o)
 	}
 	r = radix_sort(s->blk, r, r - s->n, s->n);
 	for (i = 0; i < s->n; i++)
-		out_add(o, s->blk + r[i].off, r[i].len + 1);
+		put(s, o, s->blk + r[i].off, r[i].len);
 	s->n = s->dlen = 0;
 }
 
@@ -194,6 +327,14 @@ src_next(struct src *x)
 		return 0;
 	tab = memchr(x->line, '\t', x->len);
 	x->klen = tab ? (size_t)(tab - x->line) : x->len;
+	if (x->check) {
+		if (x->r.lineno > 1 && rec_keycmp(x->line, x->klen, x->prev.p,
+		    x->prev.len) < 0)
+			errx(1, "%s:%llu: input is not sorted by key", x->r.name,
+			    x->r.lineno);
+		buf_clear(&x->prev);
+		buf_add(&x->prev, x->line, x->klen);
+	}
 	return 1;
 }
 
@@ -222,32 +363,43 @@ sift_down(struct src *v, size_t *heap, size_t n, size_t i)
 	}
 }
 
-/* Merge the runs in fds (oldest first, which breaks ties) into o. */
+/* Merge the inputs (the first of equal keys wins) into o (NULL: parts). */
 static void
-merge(int *fds, size_t nfds, char delim, size_t bufsz, struct out *o)
+merge_srcs(struct sorter *s, struct src *v, size_t nv, struct out *o)
 {
-	struct src *v = xcalloc(nfds, sizeof(*v));
-	size_t *heap = xcalloc(nfds, sizeof(*heap)), n = 0, i;
+	size_t *heap = xcalloc(nv, sizeof(*heap)), n = 0, i;
+	struct src *x;
 
-	for (i = 0; i < nfds; i++) {
-		rdr_init_fd(&v[i].r, fds[i], "temporary file", delim, bufsz);
+	for (i = 0; i < nv; i++)
 		if (src_next(&v[i]))
 			heap[n++] = i;
-	}
 	for (i = n / 2; i-- > 0; )
 		sift_down(v, heap, n, i);
 	while (n > 0) {
-		struct src *x = &v[heap[0]];
-		out_add(o, x->line, x->len);
-		out_addc(o, delim);
+		x = &v[heap[0]];
+		put(s, o, x->line, x->len);
 		if (!src_next(x))
 			heap[0] = heap[--n];
 		sift_down(v, heap, n, 0);
 	}
-	for (i = 0; i < nfds; i++)
+	for (i = 0; i < nv; i++) {
 		rdr_free(&v[i].r);
-	free(v);
+		buf_free(&v[i].prev);
+	}
 	free(heap);
+}
+
+/* Merge the runs in fds (oldest first, which breaks ties) into o. */
+static void
+merge(struct sorter *s, int *fds, size_t nfds, size_t bufsz, struct out *o)
+{
+	struct src *v = xcalloc(nfds, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < nfds; i++)
+		rdr_init_fd(&v[i].r, fds[i], "temporary file", s->delim, bufsz);
+	merge_srcs(s, v, nfds, o);
+	free(v);
 }
 
 static size_t
@@ -258,7 +410,23 @@ rdbuf_size(size_t limit, size_t nruns)
 	return b < MIN_RDBUF ? MIN_RDBUF : b > MAX_RDBUF ? MAX_RDBUF : b;
 }
 
-/* Write the block as a run; at FANIN runs, merge them into one. */
+/* A sorted run to merge at the end; at FANIN runs, they become one. */
+static void
+push_run(struct sorter *s, int fd)
+{
+	struct out o;
+
+	s->runs[s->nruns++] = fd;
+	if (s->nruns < FANIN)
+		return;
+	if (spill_open(&o, s->tmpdir, SPILL_BUFSZ) == -1)
+		err(1, "cannot create temporary file in '%s'", s->tmpdir);
+	merge(s, s->runs, s->nruns, rdbuf_size(s->limit, s->nruns), &o);
+	s->runs[0] = spill_rewind(&o);
+	s->nruns = 1;
+}
+
+/* Write the block as a run. */
 static void
 spill(struct sorter *s)
 {
@@ -267,24 +435,40 @@ spill(struct sorter *s)
 	if (spill_open(&o, s->tmpdir, SPILL_BUFSZ) == -1)
 		err(1, "cannot create temporary file in '%s'", s->tmpdir);
 	write_block(s, &o);
-	s->runs[s->nruns++] = spill_rewind(&o);
-	if (s->nruns < FANIN && s->cap == s->limit)
-		return;
-	/* Give the block back while merging; it comes back on demand. */
-	free(s->blk);
-	s->blk = NULL;
-	s->cap = s->limit;
-	if (s->nruns < FANIN)
-		return;
-	if (spill_open(&o, s->tmpdir, SPILL_BUFSZ) == -1)
-		err(1, "cannot create temporary file in '%s'", s->tmpdir);
-	merge(s->runs, s->nruns, s->delim, rdbuf_size(s->limit, s->nruns), &o);
-	s->runs[0] = spill_rewind(&o);
-	s->nruns = 1;
+	/* An oversized block, or one that a merge follows, is given back:
+	 * it comes back on demand. */
+	if (s->cap != s->limit || s->nruns + 1 == FANIN) {
+		free(s->blk);
+		s->blk = NULL;
+		s->cap = s->limit;
+	}
+	push_run(s, spill_rewind(&o));
 }
 
+static void add(struct sorter *, const char *, size_t);
+
+/* A partitioned record is stored after its partition in 5 digits. */
 void
 sorter_add(struct sorter *s, const char *line, size_t len)
+{
+	const char *tab;
+	char num[16];
+
+	if (s->nparts == 0) {
+		add(s, line, len);
+		return;
+	}
+	tab = memchr(line, '\t', len);
+	snprintf(num, sizeof(num), "%05u", sort_partition(line,
+	    tab ? (size_t)(tab - line) : len, s->nparts));
+	buf_clear(&s->pbuf);
+	buf_add(&s->pbuf, num, 5);
+	buf_add(&s->pbuf, line, len);
+	add(s, s->pbuf.p, s->pbuf.len);
+}
+
+static void
+add(struct sorter *s, const char *line, size_t len)
 {
 	size_t need = len + 1 + 2 * sizeof(struct srec);
 	struct srec *r;
@@ -332,10 +516,73 @@ sorter_finish(struct sorter *s, struct out *o)
 			spill(s);
 		free(s->blk);
 		s->blk = NULL;
-		merge(s->runs, s->nruns, s->delim,
-		    rdbuf_size(s->limit, s->nruns), o);
+		merge(s, s->runs, s->nruns, rdbuf_size(s->limit, s->nruns), o);
 	}
+	if (s->nparts > 0)
+		finish_parts(s);
 	free(s->blk);
+	free(s->runs);
+	buf_free(&s->pbuf);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Safe in a signal handler: unlink(2) only. */
+void
+sort_unlink_parts(void)
+{
+	unsigned i;
+
+	for (i = 0; i < npartnames; i++)
+		if (partnames[i] != NULL)
+			unlink(partnames[i]);
+}
+
+/*
+ * Operands in groups of FANIN: each group merged, to o when it is the
+ * only one, else to a run; the runs, in operand order, merged at the end.
+ */
+void
+sorter_merge(struct sorter *s, char **files, int nfiles, struct out *o)
+{
+	static char *stdin_only[] = { "-", NULL };
+	size_t bufsz, n, i;
+	struct out run;
+	struct src *v;
+	int g, fd;
+
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	v = xcalloc(FANIN, sizeof(*v));
+	for (g = 0; g < nfiles; g += FANIN) {
+		n = nfiles - g < FANIN ? nfiles - g : FANIN;
+		bufsz = rdbuf_size(s->limit, n);
+		for (i = 0; i < n; i++) {
+			const char *f = files[g + i];
+			if (strcmp(f, "-") == 0)
+				fd = dup(0);
+			else
+				fd = open(f, O_RDONLY | O_CLOEXEC);
+			if (fd == -1)
+				err(1, "cannot open '%s'", f);
+			memset(&v[i], 0, sizeof(v[i]));
+			rdr_init_fd(&v[i].r, fd, strcmp(f, "-") ? f : "stdin",
+			    s->delim, bufsz);
+			v[i].check = 1;
+		}
+		if (nfiles <= FANIN) {
+			merge_srcs(s, v, n, o);
+			break;
+		}
+		if (spill_open(&run, s->tmpdir, SPILL_BUFSZ) == -1)
+			err(1, "cannot create temporary file in '%s'", s->tmpdir);
+		merge_srcs(s, v, n, &run);
+		push_run(s, spill_rewind(&run));
+	}
+	free(v);
+	if (nfiles > FANIN)
+		merge(s, s->runs, s->nruns, rdbuf_size(s->limit, s->nruns), o);
 	free(s->runs);
 	memset(s, 0, sizeof(*s));
 }

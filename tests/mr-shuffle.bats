@@ -268,3 +268,146 @@ kill_while_spilling() {
 @test "the usage line is man/mr-shuffle.1's SYNOPSIS, in a usage error and in -h" {
 	check_synopsis mr-shuffle
 }
+
+# ---------------------------------------------------------------------------
+# -m: merge of sorted inputs
+
+@test "-m: merge of sorted inputs byte-identical to sort -m -s, stable in operand order" {
+	local i
+	for i in 1 2 3; do
+		gen_records "5$i" 3000 | sort_by_key >in$i
+	done
+	sort_by_key -m in1 in2 in3 >want
+	check_file want mr-shuffle -m in1 in2 in3
+	# equal keys keep operand order, whatever the values
+	printf 'a\t3\nb\t1\n' >x
+	printf 'a\t1\na\t2\n' >y
+	check 0 $'a\t3\na\t1\na\t2\nb\t1\n' mr-shuffle -m x y
+	# stdin and "-"
+	INFILE=in1 check_file in1 mr-shuffle -m
+	sort_by_key -m in2 in1 >want2
+	INFILE=in1 check_file want2 mr-shuffle -m in2 -
+}
+
+@test "-m: more operands than the merge fan-in (merged in passes), -z, empty files" {
+	local i
+	for i in $(seq 150); do
+		gen_records "$i" 40 | sort_by_key >"p$i"
+	done
+	: >empty
+	sort_by_key -m p* empty >want
+	check_file want mr-shuffle -m p* empty
+	check_file want mr-shuffle -m -S 64K p* empty
+	gen_records 9 500 | tr '\n' '\0' | sort -z -t "$TAB" -k1,1 -s >z1
+	gen_records 8 500 | tr '\n' '\0' | sort -z -t "$TAB" -k1,1 -s >z2
+	sort -m -z -t "$TAB" -k1,1 -s z1 z2 >wantz
+	check_file wantz mr-shuffle -m -z z1 z2
+}
+
+@test "-m: an unsorted operand is an error naming FILE:LINE, exit 1" {
+	printf 'a\t1\nc\t2\n' >good
+	printf 'a\t1\nb\t2\nab\t3\n' >bad
+	capture mr-shuffle -m good bad
+	assert_status 1
+	assert_err "mr-shuffle: bad:3: input is not sorted by key"
+	IN=$'b\na\n' check_err 1 "mr-shuffle: stdin:2: input is not sorted by key" mr-shuffle -m
+	check_err 1 "mr-shuffle: cannot open 'nosuch': No such file or directory" mr-shuffle -m good nosuch
+}
+
+# ---------------------------------------------------------------------------
+# -P N -o DIR: partitions
+
+# fnv_parts N FILE DIR: the oracle: FILE's records split by FNV-1a 64 of
+# the key modulo N, each partition sorted with sort -s, in DIR/part-NNNNN.
+fnv_parts() {
+	python3 - "$1" "$2" "$3" <<-'PY'
+		import os, sys
+		n, src, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+		os.makedirs(out, exist_ok=True)
+		parts = [[] for _ in range(n)]
+		for line in open(src, "rb").read().split(b"\n")[:-1]:
+		    h = 14695981039346656037
+		    for c in line.split(b"\t", 1)[0]:
+		        h = ((h ^ c) * 1099511628211) % 2**64
+		    parts[h % n].append(line)
+		for i, p in enumerate(parts):
+		    with open("%s/part-%05d" % (out, i), "wb") as f:
+		        f.write(b"".join(l + b"\n" for l in p))
+	PY
+	local f
+	for f in "$3"/part-*; do
+		sort_by_key "$f" >"$f.s" && mv "$f.s" "$f"
+	done
+}
+
+@test "-P N -o DIR: N part files, each sorted, every key in its FNV-1a partition (Python oracle)" {
+	gen_records 71 20000 >in
+	local n
+	for n in 1 3 16; do
+		fnv_parts "$n" in "want$n"
+		check 0 '' mr-shuffle -P "$n" -o "out$n" in
+		diff -r "want$n" "out$n"
+		[ "$(ls "out$n" | wc -l)" -eq "$n" ]
+	done
+	# spilling: the same files
+	check 0 '' mr-shuffle -P 16 -o spilled -S 64K in
+	diff -r want16 spilled
+	# the merge of all parts is the full shuffle
+	sort_by_key in >full
+	check_file full mr-shuffle -m out16/part-*
+}
+
+@test "-P: the partition of a key is the same everywhere: FNV-1a test vectors" {
+	# FNV-1a 64: '' cbf29ce484222325, 'a' af63dc4c8601ec8c, 'foobar'
+	# 85944171f73967e8; modulo 1000: 37, 996, 968
+	printf '\tempty\na\tone\nfoobar\tsix\n' >in
+	check 0 '' mr-shuffle -P 1000 -o out in
+	[ "$(cat out/part-00037)" = "${TAB}empty" ]
+	[ "$(cat out/part-00996)" = "a${TAB}one" ]
+	[ "$(cat out/part-00968)" = "foobar${TAB}six" ]
+	[ "$(cat out/part-* | wc -l)" -eq 3 ]
+	[ "$(ls out | wc -l)" -eq 1000 ]
+}
+
+@test "-P: empty input makes N empty parts; DIR and its parents are created; old parts replaced" {
+	check 0 '' mr-shuffle -P 4 -o a/b/c </dev/null
+	[ "$(ls a/b/c)" = "$(printf 'part-%05d\n' 0 1 2 3)" ]
+	[ ! -s a/b/c/part-00000 ] && [ ! -s a/b/c/part-00003 ]
+	IN=$'k\tv\n' check 0 '' mr-shuffle -P 1 -o a/b/c
+	[ "$(cat a/b/c/part-00000)" = "k${TAB}v" ]
+	# -z
+	printf 'b\t1\0a\t2\0' >z
+	check 0 '' mr-shuffle -z -P 1 -o zz z
+	printf 'a\t2\0b\t1\0' >wantz
+	cmp wantz zz/part-00000
+}
+
+@test "-P: killed or failed before the end, no part file and no temporary file is left" {
+	gen_records 3 200000 >big
+	mkfifo fifo
+	mr-shuffle -P 3 -o out <fifo &
+	PID=$!
+	exec 7>fifo
+	cat big >&7
+	sleep 0.5
+	# input not finished: nothing under a final name yet
+	[ -z "$(ls out | grep '^part-')" ]
+	kill -TERM "$PID"
+	exec 7>&-
+	wait "$PID" || true
+	PID=
+	[ -z "$(ls -A out)" ] || { ls -A out >&2; return 1; }
+	# a read error after some input: exit 1, nothing left in the directory
+	capture mr-shuffle -P 2 -o out2 big nosuch
+	assert_status 1
+	assert_err "mr-shuffle: cannot open 'nosuch': No such file or directory"
+	[ -z "$(ls -A out2)" ]
+}
+
+@test "-P, -o, -m misuse: exit 2 with the reason and the usage" {
+	check_usage mr-shuffle "mr-shuffle: -P and -o go together" -P 2
+	check_usage mr-shuffle "mr-shuffle: -P and -o go together" -o dir
+	check_usage mr-shuffle "mr-shuffle: -m and -P are mutually exclusive" -m -P 2 -o dir
+	check_bad_arg mr-shuffle "mr-shuffle: invalid partition count '0': too small" -P 0 -o dir
+	check_bad_arg mr-shuffle "mr-shuffle: invalid partition count '100000': too large" -P 100000 -o dir
+}

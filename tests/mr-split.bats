@@ -268,3 +268,56 @@ setup() {
 @test "the usage line is man/mr-split.1's SYNOPSIS, in a usage error and in -h" {
 	check_synopsis mr-split
 }
+
+# ---------------------------------------------------------------------------
+# -s K/N: byte ranges
+
+@test "-s K/N for N = 1..8: the ranges hold every line once, in order; a line belongs where it starts" {
+	gen_text 5 700 >f1
+	printf 'no final newline' >f2
+	awk 'BEGIN { for (i = 0; i < 3; i++) { s = ""; for (j = 0; j < 5000; j++) s = s "x"; print s } }' >long
+	: >empty
+	cat f1 f2 >want
+	echo >>want
+	cat long >>want
+	local n k
+	for n in 1 2 3 4 5 6 7 8; do
+		for k in $(seq "$n"); do
+			mr-split -s "$k/$n" f1 f2 empty long || return 1
+		done >got
+		cut -f 2- got >lines
+		cmp want lines || { echo "N=$n" >&2; return 1; }
+		# keys are K:CHUNK, unique across ranges
+		[ "$(cut -f 1 got | uniq | sort | uniq -d | wc -l)" -eq 0 ]
+	done
+	# by hand: 'a\nbb\nccc\n' is 9 bytes; 3 ranges are bytes 0-2, 3-5, 6-8:
+	# a (0) and bb (2) start in the first, ccc (5) in the second
+	printf 'a\nbb\nccc\n' >abc
+	check 0 $'1:0\ta\n1:0\tbb\n' mr-split -s 1/3 abc
+	check 0 $'2:0\tccc\n' mr-split -s 2/3 abc
+	check 0 '' mr-split -s 3/3 abc
+	# more ranges than bytes: some are empty, none repeats a line
+	for k in $(seq 20); do mr-split -s "$k/20" abc; done | cut -f 2 >lines
+	printf 'a\nbb\nccc\n' | cmp - lines
+}
+
+@test "-s with -n, -F, -z, stdin redirected from a file" {
+	printf 'l1\nl2\nl3\nl4\nl5\nl6\n' >six
+	check 0 $'2:0\tl4\n2:0\tl5\n2:1\tl6\n' mr-split -s 2/2 -n 2 six
+	check 0 $'six:2:0\tl4\nsix:2:0\tl5\nsix:2:0\tl6\n' mr-split -F -s 2/2 six
+	INFILE=six check 0 $'1:0\tl1\n1:0\tl2\n1:0\tl3\n' mr-split -s 1/2
+	printf 'a\0bb\0ccc\0' >z
+	printf '2:0\tccc\0' >wantz
+	check_file wantz mr-split -z -s 2/3 z
+}
+
+@test "-s: a pipe is refused; bad K/N is a usage error" {
+	capture sh -c "printf 'a\\n' | exec mr-split -s 1/2"
+	assert_status 1
+	assert_err "mr-split: '-': -s needs regular files"
+	check_bad_arg mr-split "mr-split: invalid range '3': not K/N" -s 3
+	check_bad_arg mr-split "mr-split: invalid range number '3': too large" -s 3/2
+	check_bad_arg mr-split "mr-split: invalid range number '0': too small" -s 0/2
+	check_bad_arg mr-split "mr-split: invalid range count '0': too small" -s 1/0
+	check_bad_arg mr-split "mr-split: invalid range count 'x': invalid" -s 1/x
+}
