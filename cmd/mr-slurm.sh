@@ -82,23 +82,19 @@ num() {
 
 # ---- the tasks, run by Slurm ----
 
-# stages DIR NAME WHAT...: the first stage whose status file DIR/NAME does
-# not hold 0, as "WHAT exited with status N", or nothing if none. A feeding
-# stage ended by SIGPIPE (141) is not a failure when the stage it fed
-# succeeded: a command need not read all its input.
+# stages DIR NAME WHAT...: the first stage of a pipeline whose status file
+# DIR/NAME does not hold 0, as "WHAT exited with status N", or nothing if
+# none. A stage but the last ended by SIGPIPE (status 141) is not blamed:
+# the stage it fed stopped reading, and a command need not read all of its
+# input; if that stage failed, it is the one named.
 stages() {
 	_d=$1
 	shift
 	while [ $# -ge 2 ]; do
 		_st=$(cat "$_d/$1" 2>/dev/null) || _st=unknown
-		if [ "$_st" != 0 ]; then
-			if [ "$_st" = 141 ] && [ $# -ge 4 ] &&
-				[ "$(cat "$_d/$3" 2>/dev/null)" = 0 ]; then
-				:
-			else
-				printf '%s exited with status %s' "$2" "$_st"
-				return
-			fi
+		if [ "$_st" != 0 ] && { [ "$_st" != 141 ] || [ $# -eq 2 ]; }; then
+			printf '%s exited with status %s' "$2" "$_st"
+			return
 		fi
 		shift 2
 	done
@@ -352,10 +348,10 @@ printf 'map job %s\nreduce job %s\ncleanup job %s\n' "$mapjob" "$redjob" "$clean
 
 # ---- --wait: poll squeue, no accounting needed ----
 
-# states: "JOBID STATE" for every task of the three jobs; each array task
-# has its own line, as 12_3.
+# states: "JOBID STATE REASON" for every task of the three jobs; each
+# array task has its own line, as 12_3.
 states() {
-	squeue -h -r -t all -j "$mapjob,$redjob,$cleanjob" -o '%i %T'
+	squeue -h -r -t all -j "$mapjob,$redjob,$cleanjob" -o '%i %T %r'
 }
 
 while :; do
@@ -366,17 +362,24 @@ while :; do
 	sleep 1
 done
 
-# Report every task that did not complete, map tasks first.
+# Report every task that did not complete, map tasks first, with the log
+# it left, if any.
 failed=0
 for id in $(printf '%s\n' "$now" | awk '$2 != "COMPLETED" { print $1 }' | sort -t _ -k1,1n -k2,2n); do
-	state=$(printf '%s\n' "$now" | awk -v id="$id" '$1 == id { print $2 }')
+	line=$(printf '%s\n' "$now" | awk -v id="$id" '$1 == id { print $2, $3 }')
+	state=${line%% *} reason=${line#* }
 	job=${id%%_*} task=${id#*_}
 	if [ "$job" = "$mapjob" ]; then
-		warn "map task $task (job $id): $state; see '$outdir/.log/map-$task.log'"
+		what="map task $task (job $id)" log=$outdir/.log/map-$task.log
 	elif [ "$job" = "$redjob" ]; then
-		warn "reduce task $task (job $id): $state; see '$outdir/.log/reduce-$task.log'"
+		what="reduce task $task (job $id)" log=$outdir/.log/reduce-$task.log
 	else
-		warn "cleanup job $id: $state; see '$outdir/.log/cleanup.log'"
+		what="cleanup job $id" log=$outdir/.log/cleanup.log
+	fi
+	if [ -s "$log" ]; then
+		warn "$what: $state ($reason); see '$log'"
+	else
+		warn "$what: $state ($reason)"
 	fi
 	failed=1
 done

@@ -103,6 +103,7 @@ slurm_start() {
 		JobAcctGatherType=jobacct_gather/none
 		SchedulerType=sched/builtin
 		MailProg=/bin/true
+		SchedulerParameters=sched_interval=2
 		SelectType=select/cons_tres
 		SelectTypeParameters=CR_CPU
 		SlurmdParameters=config_overrides
