@@ -127,7 +127,8 @@ task_run() {
 		[ "$MR_ATTEMPT" -le "$_retries" ] || break
 		MR_ATTEMPT=$((MR_ATTEMPT + 1))
 	done
-	die "$_kind task $_n failed after $MR_ATTEMPT attempts"
+	[ "$MR_ATTEMPT" = 1 ] && _s='' || _s=s
+	die "$_kind task $_n failed after $MR_ATTEMPT attempt$_s"
 }
 
 # task_map OUTDIR MAPS REDUCES RETRIES MAPCMD FILE...: map task

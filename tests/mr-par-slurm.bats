@@ -131,3 +131,16 @@ par() {
 	cmp in failed
 	[ "$(tail -n +2 log | cut -f 1,2,7 | paste -sd ' ')" = "0${TAB}1${TAB}3 0${TAB}2${TAB}3" ]
 }
+
+@test "examples/slurm/wordcount.sbatch under sbatch --wait: the word count of one machine, a job log" {
+	local ex=$BATS_TEST_DIRNAME/../examples/slurm/wordcount.sbatch
+	gen_text 24 2000 >a.txt
+	gen_text 25 2000 >b.txt
+	mr-split a.txt b.txt | mr-map words -l -p | mr-shuffle | mr-reduce sum >want
+	capture env MR_BIN="$(dirname "$MAP")" sbatch --wait -Q -N1 -n2 -o job.log "$ex" "$PWD/wc" a.txt b.txt
+	assert_status 0
+	assert_err ""
+	[ ! -s job.log ] || fail_with "job.log: $(cat job.log)"
+	cmp want wc
+	[ "$(tail -n +2 wc.joblog | cut -f 1,2,7 | paste -sd ' ')" = "0${TAB}1${TAB}0" ]
+}

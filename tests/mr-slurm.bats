@@ -121,7 +121,7 @@ njobs() {
 		mr-slurm: cleanup job $c: CANCELLED (DependencyNeverSatisfied)
 	EOF
 	cmp want_err .err || fail_with "stderr differs: $(diff want_err .err)"
-	[ "$(cat out/.log/reduce-1.log)" = "mr-slurm: reduce task 1, attempt 1: the reduce command exited with status 1"$'\n'"mr-slurm: reduce task 1 failed after 1 attempts" ]
+	[ "$(cat out/.log/reduce-1.log)" = "mr-slurm: reduce task 1, attempt 1: the reduce command exited with status 1"$'\n'"mr-slurm: reduce task 1 failed after 1 attempt" ]
 	[ "$(names out)" = ".log .map part-00000" ]
 	# part 1 reduced by hand from the map outputs left: the whole result
 	mr-shuffle -m out/.map/1/part-00001 out/.map/2/part-00001 | mr-reduce sum >part1
