@@ -47,6 +47,11 @@ names() {
 	find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd ' '
 }
 
+# task_pending ID: job or array task ID waits to start.
+task_pending() {
+	[ "$(squeue -h -t all -j "$1" -o %T)" = PENDING ]
+}
+
 # njobs: how many jobs and array tasks the cluster knows.
 njobs() {
 	squeue -h -r -t all -o %i | wc -l
@@ -80,6 +85,30 @@ njobs() {
 	mr-shuffle -m out/part-* | cmp want -
 	[ "$(cat out/.log/map-2.log)" = "mr-slurm: map task 2, attempt 1: the map command exited with status 1" ]
 	[ ! -e out/.map ]
+}
+
+@test "a map task requeued by Slurm while it runs is run again: the result is still right" {
+	# map task 2 waits, the first time, until the test requeues it
+	local first="$PWD/first.run"
+	mr-slurm --wait -M 3 -R 2 -r 'mr-reduce sum' -o out a.txt b.txt \
+		-m "if [ \"\$MR_TASK\" = 2 ] && [ ! -e '$first' ]; then : >'$first'; sleep 60; fi; mr-map words" \
+		>ids.out 2>ids.err &
+	local pid=$! m
+	slurm_wait 30 test -e first.run || fail_with "map task 2 did not start"
+	m=$(awk '/^map job/ { print $3 }' ids.out)
+	scontrol requeue "${m}_2"
+	# Slurm makes a requeued job wait two minutes before it may start
+	# again; the test does not
+	slurm_wait 10 task_pending "${m}_2" || fail_with "map task 2 was not requeued"
+	scontrol update JobId="${m}_2" StartTime=now
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 0 ] || fail_with "mr-slurm --wait: $status: $(cat ids.err)"
+	[ ! -s ids.err ]
+	mr-shuffle -m out/part-* | cmp want -
+	[ ! -e out/.map ]
+	# Slurm ran it twice; the first run never finished its sleep
+	[ "$(scontrol show job "${m}_2" | grep -o 'Restarts=[0-9]*')" = Restarts=1 ]
 }
 
 @test "a map task that always fails: --wait exits 1 naming it; the rest cancelled; intermediates kept" {
