@@ -50,7 +50,6 @@ static const struct option longopts[] = {
 	{ "const-key",	required_argument,	NULL, 'K' },
 	{ "delimiter",	required_argument,	NULL, 'd' },
 	{ "fields",	required_argument,	NULL, 'f' },
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "ignore-case", no_argument,		NULL, 'i' },
 	{ "invert",	no_argument,		NULL, 'v' },
 	{ "key",	required_argument,	NULL, 'k' },
@@ -59,9 +58,8 @@ static const struct option longopts[] = {
 	{ "null",	no_argument,		NULL, 'z' },
 	{ "punct",	no_argument,		NULL, 'p' },
 	{ "raw",	no_argument,		NULL, 'R' },
-	{ "version",	no_argument,		NULL, 'V' },
 	{ "whitespace",	no_argument,		NULL, 'W' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 #define MAXFIELDS	64
@@ -273,8 +271,8 @@ main(int argc, char *argv[])
 	int ch, m, i;
 
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "cd:f:hiK:k:lm:pRvWz", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "cd:f:hiK:k:lm:pRvWz",
+	    longopts)) != -1) {
 		switch (ch) {
 		case 'c':
 			cflag = 1;
@@ -288,8 +286,6 @@ main(int argc, char *argv[])
 		case 'f':
 			parse_fields(optarg);
 			break;
-		case 'h':
-			cli_usage(0);
 		case 'i':
 			iflag = 1;
 			break;
@@ -311,8 +307,6 @@ main(int argc, char *argv[])
 		case 'R':
 			rflag = 1;
 			break;
-		case 'V':
-			cli_version();
 		case 'v':
 			vflag = 1;
 			break;

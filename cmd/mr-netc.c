@@ -24,7 +24,14 @@
 #include "proto.h"
 
 static const char synopsis[] =
-    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] COMMAND ...";
+    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] run SPEC [FILE]\n"
+    "       mr-netc [OPTIONS] submit SPEC [FILE]\n"
+    "       mr-netc [OPTIONS] fetch ID\n"
+    "       mr-netc [OPTIONS] wait ID [--timeout SECS]\n"
+    "       mr-netc [OPTIONS] status ID\n"
+    "       mr-netc [OPTIONS] cancel ID\n"
+    "       mr-netc [OPTIONS] put NAME [FILE]\n"
+    "       mr-netc [OPTIONS] run-on NAME SPEC";
 static const char options[] =
     "commands:\n"
     "  run SPEC [FILE]          submit, wait, print the result\n"
@@ -46,14 +53,12 @@ static const char options[] =
 enum { OPT_TOKEN = 256, OPT_TIMEOUT };
 
 static const struct option longopts[] = {
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "host",	required_argument,	NULL, 'H' },
 	{ "port",	required_argument,	NULL, 'p' },
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "token-file",	required_argument,	NULL, OPT_TOKEN },
 	{ "unix",	required_argument,	NULL, 'U' },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 #define WAIT_SLICE_MS	60000
@@ -312,10 +317,8 @@ main(int argc, char *argv[])
 
 	cli_init(synopsis, options);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt_long(argc, argv, "hH:p:U:", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "hH:p:U:", longopts)) != -1) {
 		switch (ch) {
-		case 'h':
-			cli_usage(0);
 		case 'H':
 			host = optarg;
 			break;
@@ -326,8 +329,6 @@ main(int argc, char *argv[])
 		case 'U':
 			unixpath = optarg;
 			break;
-		case 'V':
-			cli_version();
 		case OPT_TIMEOUT:
 			timeout_ms = cli_num(optarg, 1, 1LL << 30, "timeout") *
 			    1000;

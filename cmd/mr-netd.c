@@ -36,7 +36,9 @@
 
 static const char synopsis[] =
     "mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]\n"
-    "               [--token-file FILE] [OPTIONS]";
+    "               [--token-file FILE] [--keep-results] [--expire SECS]\n"
+    "               [--max-input SIZE] [--max-output SIZE] [--max-time SECS]\n"
+    "               [--max-queue N] [--timeout SECS] [--pidfile FILE] [--syslog]";
 static const char options[] =
     "  -d, --daemon            detach; see --pidfile\n"
     "      --expire=SECS       forget unfetched results after SECS (3600)\n"
@@ -65,7 +67,6 @@ enum {
 static const struct option longopts[] = {
 	{ "daemon",	no_argument,		NULL, 'd' },
 	{ "expire",	required_argument,	NULL, OPT_EXPIRE },
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "jobs",	required_argument,	NULL, 'j' },
 	{ "keep-results", no_argument,		NULL, OPT_KEEP },
 	{ "listen",	required_argument,	NULL, 'l' },
@@ -80,8 +81,7 @@ static const struct option longopts[] = {
 	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 	{ "token-file",	required_argument,	NULL, OPT_TOKEN },
 	{ "unix",	required_argument,	NULL, 'U' },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 #define TICK_MS		50
@@ -192,14 +192,11 @@ main(int argc, char *argv[])
 	q->maxtime = 300;
 	q->expire = 3600;
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "dhj:l:p:U:", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "dhj:l:p:U:", longopts)) != -1) {
 		switch (ch) {
 		case 'd':
 			dflag = 1;
 			break;
-		case 'h':
-			cli_usage(0);
 		case 'j':
 			q->maxrun = cli_num(optarg, 1, 1024, "job count");
 			break;
@@ -214,8 +211,6 @@ main(int argc, char *argv[])
 		case 'U':
 			unixpath = optarg;
 			break;
-		case 'V':
-			cli_version();
 		case OPT_EXPIRE:
 			q->expire = cli_num(optarg, 1, 1LL << 40,
 			    "expiry time");

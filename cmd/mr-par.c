@@ -56,7 +56,6 @@ enum {
 static const struct option longopts[] = {
 	{ "block",	required_argument,	NULL, 'b' },
 	{ "failed",	required_argument,	NULL, OPT_FAILED },
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "jobs",	required_argument,	NULL, 'j' },
 	{ "joblog",	required_argument,	NULL, OPT_JOBLOG },
 	{ "keep-going",	no_argument,		NULL, OPT_KEEPGOING },
@@ -68,8 +67,7 @@ static const struct option longopts[] = {
 	{ "ssh",	required_argument,	NULL, OPT_SSH },
 	{ "sshlogin",	required_argument,	NULL, 'S' },
 	{ "temporary-directory", required_argument, NULL, 'T' },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 #define TICK_TTY	200	/* ms between progress redraws on a terminal */
@@ -179,14 +177,11 @@ main(int argc, char *argv[])
 	par.delim = '\n';
 	par.failfd = -1;
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "+b:hj:kS:T:z", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "+b:hj:kS:T:z", longopts)) != -1) {
 		switch (ch) {
 		case 'b':
 			par.block = cli_size(optarg, 1, 1LL << 40, "block size");
 			break;
-		case 'h':
-			cli_usage(0);
 		case 'j':
 			jobs = cli_num(optarg, 1, 1024, "job count");
 			break;
@@ -201,8 +196,6 @@ main(int argc, char *argv[])
 		case 'T':
 			tmpdir = optarg;
 			break;
-		case 'V':
-			cli_version();
 		case 'z':
 			par.delim = '\0';
 			break;

@@ -40,11 +40,9 @@ enum { OPT_FORMAT = 256, OPT_SKIPBAD };
 static const struct option longopts[] = {
 	{ "format",	required_argument,	NULL, OPT_FORMAT },
 	{ "hash",	no_argument,		NULL, 'H' },
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "null",	no_argument,		NULL, 'z' },
 	{ "skip-bad",	no_argument,		NULL, OPT_SKIPBAD },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 #define MAXOPS	64
@@ -245,15 +243,11 @@ main(int argc, char *argv[])
 	int ch, hflag = 0, e;
 
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "+Hhz", longopts, NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "+Hhz", longopts)) != -1) {
 		switch (ch) {
 		case 'H':
 			hflag = 1;
 			break;
-		case 'h':
-			cli_usage(0);
-		case 'V':
-			cli_version();
 		case 'z':
 			delim = '\0';
 			break;

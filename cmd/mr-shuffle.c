@@ -31,14 +31,12 @@ static const char options[] =
 
 static const struct option longopts[] = {
 	{ "buffer-size", required_argument,	NULL, 'S' },
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "merge",	no_argument,		NULL, 'm' },
 	{ "null",	no_argument,		NULL, 'z' },
 	{ "output-dir",	required_argument,	NULL, 'o' },
 	{ "partitions",	required_argument,	NULL, 'P' },
 	{ "temporary-directory", required_argument, NULL, 'T' },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 /* No partition file is left half-written, whichever way mr-shuffle ends. */
@@ -68,11 +66,8 @@ main(int argc, char *argv[])
 	size_t len;
 
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "hmo:P:S:T:z", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "hmo:P:S:T:z", longopts)) != -1) {
 		switch (ch) {
-		case 'h':
-			cli_usage(0);
 		case 'm':
 			mflag = 1;
 			break;
@@ -90,8 +85,6 @@ main(int argc, char *argv[])
 		case 'T':
 			tmpdir = optarg;
 			break;
-		case 'V':
-			cli_version();
 		case 'z':
 			delim = '\0';
 			break;

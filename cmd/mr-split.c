@@ -35,12 +35,10 @@ static const char options[] =
 static const struct option longopts[] = {
 	{ "bytes",	required_argument,	NULL, 'b' },
 	{ "filename",	no_argument,		NULL, 'F' },
-	{ "help",	no_argument,		NULL, 'h' },
 	{ "lines",	required_argument,	NULL, 'n' },
 	{ "null",	no_argument,		NULL, 'z' },
 	{ "split",	required_argument,	NULL, 's' },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 }
+	CLI_LONGOPTS_END
 };
 
 #define RANGE_BUFSZ	(256 * 1024)
@@ -165,8 +163,7 @@ main(int argc, char *argv[])
 	int ch;
 
 	cli_init(synopsis, options);
-	while ((ch = getopt_long(argc, argv, "b:Fhn:s:z", longopts,
-	    NULL)) != -1) {
+	while ((ch = cli_getopt(argc, argv, "b:Fhn:s:z", longopts)) != -1) {
 		switch (ch) {
 		case 'b':
 			maxbytes = cli_size(optarg, 1, LLONG_MAX, "chunk size");
@@ -174,16 +171,12 @@ main(int argc, char *argv[])
 		case 'F':
 			fflag = 1;
 			break;
-		case 'h':
-			cli_usage(0);
 		case 'n':
 			maxlines = cli_num(optarg, 1, LLONG_MAX, "line count");
 			break;
 		case 's':
 			parse_range(optarg, &k, &n);
 			break;
-		case 'V':
-			cli_version();
 		case 'z':
 			delim = '\0';
 			break;

@@ -20,6 +20,25 @@ cli_init(const char *syn, const char *opts)
 	options = opts;
 }
 
+/* getopt_long, with -h, --help, --version and errors handled here. */
+int
+cli_getopt(int argc, char *const argv[], const char *optstring,
+    const struct option *longopts)
+{
+	int ch = getopt_long(argc, argv, optstring, longopts, NULL);
+
+	switch (ch) {
+	case 'h':
+		cli_usage(0);
+	case 'V':
+		cli_version();
+	case '?':
+	case ':':
+		cli_usage(2);
+	}
+	return ch;
+}
+
 void
 cli_usage(int status)
 {

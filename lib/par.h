@@ -9,8 +9,9 @@
  * whatever the size of the input.
  *
  * 1. Zero a struct par, set the fields above "the result" (hosts says
- *    where instances run and how many at a time), and call par_run with the signalfd of child_setup. It returns when the
- *    input has ended and every chunk is done, or when a chunk failed for
+ *    where instances run and how many at a time), and call par_run with
+ *    the signalfd of child_setup. It returns when the input has ended
+ *    and every chunk is done, or when a chunk failed for
  *    good without keepgoing (the chunks not run and the unread input then
  *    go to failfd), or on a signal other than SIGCHLD (p->signo says
  *    which; the caller then kills the children and dies of it).

@@ -2,8 +2,10 @@
  * External merge sort of records by key. In memory: a descriptor per
  * record holding the first 8 key bytes as a big-endian integer, sorted by
  * LSD radix on that integer, then by comparison within runs of equal
- * prefixes; the scratch space is the free space of the block itself. On disk: runs in unlinked spill
- * files, merged with a binary heap, at most FANIN at a time.
+ * prefixes; the scratch space is the free space of the block itself.
+ * On disk: runs in unlinked spill files, merged with a binary heap, at
+ * most FANIN at a time. The same merge serves -m, over the operands, and
+ * -P sorts by partition, then key, and writes each partition to a file.
  */
 #include <err.h>
 #include <errno.h>

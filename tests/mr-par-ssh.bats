@@ -23,14 +23,6 @@ setup() {
 	mr-map words in | mr-shuffle | mr-reduce sum >want
 }
 
-# check_par_usage MESSAGE ARG...: exit 2, no stdout, stderr exactly the
-# line MESSAGE then mr-par's usage.
-check_par_usage() {
-	local msg=$1
-	shift
-	check_err 2 "$msg"$'\n'"$(mr-par --help | sed -n '/^usage/,/COMMAND \[ARG/p')" mr-par "$@"
-}
-
 # hosts_of LOG: the hosts column of a job log, sorted, one each.
 hosts_of() {
 	tail -n +2 "$1" | cut -f 9 | sort -u | paste -sd ' '
@@ -141,11 +133,11 @@ hosts_of() {
 }
 
 @test "bad -S, --ssh, --launcher: exit 2 with the reason and the usage" {
-	check_par_usage "mr-par: invalid -S '0/node1': invalid slot count in '0/node1'" -S 0/node1 cat
-	check_par_usage "mr-par: invalid -S 'x/node1': invalid slot count in 'x/node1'" -S x/node1 cat
-	check_par_usage "mr-par: invalid -S 'node1,,node2': empty host in 'node1,,node2'" -S node1,,node2 cat
-	check_par_usage "mr-par: invalid -S '-oProxyCommand=x': invalid host '-oProxyCommand=x'" -S -oProxyCommand=x cat
-	check_par_usage "mr-par: invalid -S 'node1,2/node1': host given twice: 'node1'" -S node1,2/node1 cat
-	check_par_usage "mr-par: invalid --ssh 'ssh \"x': unterminated \" quote" --ssh 'ssh "x' cat
-	check_par_usage "mr-par: invalid --launcher '  ': no word in it" --launcher '  ' cat
+	check_usage mr-par "mr-par: invalid -S '0/node1': invalid slot count in '0/node1'" -S 0/node1 cat
+	check_usage mr-par "mr-par: invalid -S 'x/node1': invalid slot count in 'x/node1'" -S x/node1 cat
+	check_usage mr-par "mr-par: invalid -S 'node1,,node2': empty host in 'node1,,node2'" -S node1,,node2 cat
+	check_usage mr-par "mr-par: invalid -S '-oProxyCommand=x': invalid host '-oProxyCommand=x'" -S -oProxyCommand=x cat
+	check_usage mr-par "mr-par: invalid -S 'node1,2/node1': host given twice: 'node1'" -S node1,2/node1 cat
+	check_usage mr-par "mr-par: invalid --ssh 'ssh \"x': unterminated \" quote" --ssh 'ssh "x' cat
+	check_usage mr-par "mr-par: invalid --launcher '  ': no word in it" --launcher '  ' cat
 }

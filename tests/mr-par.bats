@@ -8,10 +8,6 @@
 
 load helper
 
-USAGE_PAR='usage: mr-par [-kz] [-j N] [-b SIZE] [--retries N] [--keep-going]
-              [--failed FILE] [--joblog FILE] [--progress] [-T DIR]
-              [-S HOSTS] [--ssh CMD] [--launcher PREFIX]
-              COMMAND [ARG...]'
 JOBLOG_HEADER="chunk${TAB}attempt${TAB}start${TAB}runtime${TAB}bytes_in${TAB}bytes_out${TAB}exit${TAB}signal${TAB}host"
 MIB='[0-9]+\.[0-9]'
 # groups: 1 chunks done, 2 running, 3 read, 4 records in, 5 out, 7 percent
@@ -58,29 +54,6 @@ spill_fds() {
 	local dir
 	dir=$(cd "$2" && pwd -P)
 	ls -l "/proc/$1/fd" 2>/dev/null | grep -F -- "-> $dir/" || true
-}
-
-# check_par_bad_arg MESSAGE ARG...: mr-par ARG... exits 2, no stdout,
-# stderr the line MESSAGE, optionally followed by the three usage lines.
-check_par_bad_arg() {
-	local msg=$1
-	shift
-	capture mr-par "$@"
-	assert_status 2
-	assert_out ""
-	printf '%s\n' "$msg" >"$BATS_TEST_TMPDIR/.want_err"
-	printf '%s\n%s\n' "$msg" "$USAGE_PAR" >"$BATS_TEST_TMPDIR/.want_err2"
-	cmp -s "$BATS_TEST_TMPDIR/.want_err" "$BATS_TEST_TMPDIR/.err" ||
-		cmp -s "$BATS_TEST_TMPDIR/.want_err2" "$BATS_TEST_TMPDIR/.err" ||
-		fail_with "stderr differs; expected (then optionally the usage):" "$msg"
-}
-
-# check_par_usage MESSAGE ARG...: exit 2, no stdout, stderr exactly the
-# line MESSAGE then the three usage lines.
-check_par_usage() {
-	local msg=$1
-	shift
-	check_err 2 "$msg"$'\n'"$USAGE_PAR" mr-par "$@"
 }
 
 # assert_out_lines FILE: stdout holds the same lines as FILE, in any order.
@@ -723,16 +696,16 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 
 @test "bad numbers in options: exit 2 with the strtonum reason" {
 	IN=$'a\t1\n'
-	check_par_bad_arg "mr-par: invalid job count '0': too small" -j 0 cat
-	check_par_bad_arg "mr-par: invalid job count 'abc': invalid" -j abc cat
-	check_par_bad_arg "mr-par: invalid job count '1025': too large" -j 1025 cat
-	check_par_bad_arg "mr-par: invalid job count '-1': too small" --jobs=-1 cat
-	check_par_bad_arg "mr-par: invalid block size '0': too small" -b 0 cat
-	check_par_bad_arg "mr-par: invalid block size 'abc': invalid" -b abc cat
-	check_par_bad_arg "mr-par: invalid block size '1X': invalid" --block 1X cat
-	check_par_bad_arg "mr-par: invalid retry count '-1': too small" --retries -1 cat
-	check_par_bad_arg "mr-par: invalid retry count '1001': too large" --retries 1001 cat
-	check_par_bad_arg "mr-par: invalid retry count 'x': invalid" --retries=x cat
+	check_bad_arg mr-par "mr-par: invalid job count '0': too small" -j 0 cat
+	check_bad_arg mr-par "mr-par: invalid job count 'abc': invalid" -j abc cat
+	check_bad_arg mr-par "mr-par: invalid job count '1025': too large" -j 1025 cat
+	check_bad_arg mr-par "mr-par: invalid job count '-1': too small" --jobs=-1 cat
+	check_bad_arg mr-par "mr-par: invalid block size '0': too small" -b 0 cat
+	check_bad_arg mr-par "mr-par: invalid block size 'abc': invalid" -b abc cat
+	check_bad_arg mr-par "mr-par: invalid block size '1X': invalid" --block 1X cat
+	check_bad_arg mr-par "mr-par: invalid retry count '-1': too small" --retries -1 cat
+	check_bad_arg mr-par "mr-par: invalid retry count '1001': too large" --retries 1001 cat
+	check_bad_arg mr-par "mr-par: invalid retry count 'x': invalid" --retries=x cat
 }
 
 @test "limits accepted: -j 1024, --retries 1000, -b 1 and sizes with suffixes" {
@@ -745,12 +718,12 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 }
 
 @test "no COMMAND, unknown option, missing argument: usage, exit 2" {
-	check_par_usage "mr-par: no command given"
-	check_par_usage "mr-par: no command given" -k -j 2
-	check_par_usage "mr-par: invalid option -- 'x'" -x cat
-	check_par_usage "mr-par: unrecognized option '--foo'" --foo cat
-	check_par_usage "mr-par: option requires an argument -- 'j'" -j
-	check_par_usage "mr-par: option requires an argument -- 'b'" -b
+	check_usage mr-par "mr-par: no command given"
+	check_usage mr-par "mr-par: no command given" -k -j 2
+	check_usage mr-par "mr-par: invalid option -- 'x'" -x cat
+	check_usage mr-par "mr-par: unrecognized option '--foo'" --foo cat
+	check_usage mr-par "mr-par: option requires an argument -- 'j'" -j
+	check_usage mr-par "mr-par: option requires an argument -- 'b'" -b
 }
 
 @test "options after COMMAND belong to COMMAND; no shell in between" {
@@ -774,7 +747,7 @@ mr-par: chunk 1 (records 2-2): 'sh -c $cmd' exited with status 5 after 1 attempt
 	capture mr-par -h
 	assert_status 0
 	assert_err ""
-	[ "$(head -n 4 .out)" = "$USAGE_PAR" ] || fail_with "-h does not start with the usage"
+	check_synopsis mr-par
 	grep -q -- '--keep-going' .out
 	cp .out help
 	capture mr-par --help
