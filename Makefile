@@ -72,13 +72,14 @@ HDRS	= \
 	lib/words.h \
 	lib/xmalloc.h
 MAN1	= man/mr-split.1 man/mr-map.1 man/mr-par.1 man/mr-shuffle.1 man/mr-reduce.1 \
-	  man/mr-netd.1 man/mr-netc.1
+	  man/mr-netd.1 man/mr-netc.1 man/mr-slurm.1
 MAN7	= man/mr.7
 
 BINS	= $(PROGS:%=$(B)/%)
+SCRIPTS	= $(B)/mr-slurm
 OBJS	= $(LIBOBJS:%=$(B)/obj/%)
 
-all: $(BINS)
+all: $(BINS) $(SCRIPTS)
 
 $(B)/obj/lib/%.o: lib/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -91,6 +92,11 @@ $(B)/obj/libmr.a: $(OBJS)
 $(B)/%: cmd/%.c $(B)/obj/libmr.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
+
+$(B)/mr-slurm: cmd/mr-slurm.sh
+	@mkdir -p $(@D)
+	cp cmd/mr-slurm.sh $@
+	chmod 755 $@
 
 check: all
 	sh tests/summary.sh $(B)
@@ -111,7 +117,7 @@ lint:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)
+	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
