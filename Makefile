@@ -147,3 +147,10 @@ bench-netd: all
 	bash bench/netd.sh
 
 .PHONY: bench-netd
+
+# The word count over ssh and Slurm beside one machine (starts an sshd and
+# a one-node Slurm cluster of its own; needs root).
+bench-scaleout: all
+	bash bench/scaleout.sh
+
+.PHONY: bench-scaleout
