@@ -572,6 +572,7 @@ sorter_merge(struct sorter *s, char **files, int nfiles, struct out *o)
 			rdr_init_fd(&v[i].r, fd, strcmp(f, "-") ? f : "stdin",
 			    s->delim, bufsz);
 			v[i].check = 1;
+			buf_grow(&v[i].prev, 64);	/* never NULL for memcmp */
 		}
 		if (nfiles <= FANIN) {
 			merge_srcs(s, v, n, o);
