@@ -36,15 +36,19 @@ map=$(command -v mr-map)
 
 one="mr-split $c | mr-par -j2 mr-map words -c | mr-shuffle | mr-reduce sum"
 ssh="mr-split $c | mr-par -S 1/node1,1/node2 --ssh '$MR_SSH' $map words -c | mr-shuffle | mr-reduce sum"
+cm="$MR_SSH -o ControlMaster=auto -o ControlPath=$tmp/cm-%C -o ControlPersist=60"
+sshcm="mr-split $c | mr-par -S 1/node1,1/node2 --ssh '$cm' $map words -c | mr-shuffle | mr-reduce sum"
 slurm="rm -rf $tmp/wc && mr-slurm --wait -M 4 -R 2 -m 'mr-map words -c' -r 'mr-reduce sum' -o $tmp/wc $c >/dev/null && mr-shuffle -m $tmp/wc/part-*"
 
 sh -c "$one" >"$tmp/want"
 sh -c "$ssh" | cmp - "$tmp/want"
+sh -c "$sshcm" | cmp - "$tmp/want"
 sh -c "$slurm" | cmp - "$tmp/want"
 
 hyperfine -r 3 --export-markdown "$tmp/table.md" \
 	-n "one machine, mr-par -j2" "$one >/dev/null" \
 	-n "mr-par -S 1/node1,1/node2 over ssh" "$ssh >/dev/null" \
+	-n "the same, ssh ControlMaster" "$sshcm >/dev/null" \
 	-n "mr-slurm -M 4 -R 2 --wait" "$slurm >/dev/null"
 {
 	echo "# Scaling out: the 200 MiB word count"

@@ -31,7 +31,8 @@ static const char synopsis[] =
     "              COMMAND [ARG...]";
 static const char options[] =
     "  -b, --block=SIZE       runs of equal keys are coalesced into chunks of\n"
-    "                         at least SIZE bytes (default 4M; 1: a chunk per run)\n"
+    "                         at least SIZE bytes (default 4M, 64M with ssh hosts;\n"
+    "                         1: a chunk per run)\n"
     "      --failed=FILE      write the records of chunks that failed to FILE\n"
     "  -j, --jobs=N           run N instances at a time (default: online CPUs)\n"
     "      --joblog=FILE      one line per attempt: chunk, attempt, start, time,\n"
@@ -173,7 +174,6 @@ main(int argc, char *argv[])
 	long n;
 
 	par.retries = 2;
-	par.block = 4 * 1024 * 1024;
 	par.delim = '\n';
 	par.failfd = -1;
 	cli_init(synopsis, options);
@@ -247,6 +247,10 @@ main(int argc, char *argv[])
 	if (hosts.slots > 4096)
 		cli_misuse("more than 4096 slots in all");
 	sflag = nlists > 0;
+	/* An ssh connection costs a good part of a second: bigger chunks. */
+	if (par.block == 0)
+		par.block = (sflag && (hosts.n > 1 || hosts.h[0].name != NULL) ?
+		    64 : 4) * 1024 * 1024;
 	par.hosts = &hosts;
 	par.tmpdir = spill_dir(tmpdir);
 	if (joblogname != NULL) {

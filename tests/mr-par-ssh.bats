@@ -141,3 +141,15 @@ hosts_of() {
 	check_usage mr-par "mr-par: invalid --ssh 'ssh \"x': unterminated \" quote" --ssh 'ssh "x' cat
 	check_usage mr-par "mr-par: invalid --launcher '  ': no word in it" --launcher '  ' cat
 }
+
+@test "with ssh hosts a chunk is 64M by default, 4M on this machine alone; -b still rules" {
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "%d\t%050d\n", i, i }' >big
+	INFILE=big capture mr-par -S node1 --ssh "$MR_SSH" --joblog log cat
+	assert_status 0
+	assert_out_file big
+	[ "$(tail -n +2 log | wc -l)" -eq 1 ]
+	INFILE=big capture mr-par -S : --joblog log cat
+	[ "$(tail -n +2 log | wc -l)" -eq 3 ]
+	INFILE=big capture mr-par -S node1 --ssh "$MR_SSH" -b 4M --joblog log cat
+	[ "$(tail -n +2 log | wc -l)" -eq 3 ]
+}
