@@ -113,12 +113,33 @@ keep_string(struct acc *a, const char *f, size_t len)
 	buf_add(&a->s, f, len);
 }
 
+/* The ops that keep every value of a key, to sort or select at the end. */
+static int
+holistic(enum op_type t)
+{
+	switch (t) {
+	case OP_MEDIAN:
+	case OP_Q1:
+	case OP_Q3:
+	case OP_IQR:
+	case OP_PERC:
+	case OP_MODE:
+	case OP_ANTIMODE:
+	case OP_MAD:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void
 acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
     const struct num *x)
 {
 	long double d = x ? x->d : 0, delta;
 
+	if (holistic(op->type))
+		keep_value(a, d);
 	switch (op->type) {
 	case OP_COUNT:
 		break;
@@ -154,16 +175,6 @@ acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
 		a->mean += delta / (a->n + 1);
 		a->m2 += delta * (d - a->mean);
 		break;
-	case OP_MEDIAN:
-	case OP_Q1:
-	case OP_Q3:
-	case OP_IQR:
-	case OP_PERC:
-	case OP_MODE:
-	case OP_ANTIMODE:
-	case OP_MAD:
-		keep_value(a, d);
-		break;
 	case OP_FIRST:
 		if (a->n == 0)
 			buf_add(&a->s, f, len);
@@ -181,6 +192,8 @@ acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
 	case OP_COUNTUNIQUE:
 		keep_string(a, f, len);
 		break;
+	default:	/* holistic, above */
+		break;
 	}
 	a->n++;
 }
@@ -195,7 +208,7 @@ cmp_ld(const void *a, const void *b)
 
 /* Quantile p (0..1) of sorted v, R type 7 as datamash computes it. */
 static long double
-quantile(const long double *v, size_t n, long double p)
+quantile(long double *v, size_t n, long double p)
 {
 	long double h = (n - 1) * p, lo = floorl(h);
 	size_t i = lo;
@@ -319,30 +332,44 @@ print_unique(struct acc *a, struct out *o, int count)
 	free(idx);
 }
 
-/* Quantiles and mad without a sort (no NaN among the values). */
+/*
+ * The result of a holistic op: quantiles and mad by selection, without a
+ * sort, unless a NaN is among the values or the op is a mode.
+ */
 static long double
-holistic_select(struct acc *a, const struct op *op)
+holistic_value(struct acc *a, const struct op *op)
 {
+	long double (*q)(long double *, size_t, long double) = quantile_select;
+	int sorted = a->nan || op->type == OP_MODE || op->type == OP_ANTIMODE;
 	long double med;
 	size_t i;
 
+	if (sorted) {
+		qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
+		q = quantile;
+	}
 	switch (op->type) {
 	case OP_MEDIAN:
-		return quantile_select(a->v, a->nv, 0.5L);
+		return q(a->v, a->nv, 0.5L);
 	case OP_Q1:
-		return quantile_select(a->v, a->nv, 0.25L);
+		return q(a->v, a->nv, 0.25L);
 	case OP_Q3:
-		return quantile_select(a->v, a->nv, 0.75L);
+		return q(a->v, a->nv, 0.75L);
 	case OP_IQR:
-		med = quantile_select(a->v, a->nv, 0.75L);
-		return med - quantile_select(a->v, a->nv, 0.25L);
+		med = q(a->v, a->nv, 0.75L);
+		return med - q(a->v, a->nv, 0.25L);
 	case OP_PERC:
-		return quantile_select(a->v, a->nv, op->perc / 100.0L);
-	default:
-		med = quantile_select(a->v, a->nv, 0.5L);
+		return q(a->v, a->nv, op->perc / 100.0L);
+	case OP_MODE:
+	case OP_ANTIMODE:
+		return mode(a->v, a->nv, op->type == OP_ANTIMODE);
+	default:	/* OP_MAD */
+		med = q(a->v, a->nv, 0.5L);
 		for (i = 0; i < a->nv; i++)
 			a->v[i] = fabsl(a->v[i] - med);
-		return 1.4826L * quantile_select(a->v, a->nv, 0.5L);
+		if (sorted)
+			qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
+		return 1.4826L * q(a->v, a->nv, 0.5L);
 	}
 }
 
@@ -374,8 +401,7 @@ op_print_num(struct out *o, long double v, const char *fmt)
 int
 acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 {
-	long double r = 0, med;
-	size_t i;
+	long double r = 0;
 
 	switch (op->type) {
 	case OP_COUNT:
@@ -424,49 +450,6 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 	case OP_SSTDEV:
 		r = a->n > 1 ? sqrtl(a->m2 / (a->n - 1)) : NAN;
 		break;
-	case OP_MEDIAN:
-	case OP_Q1:
-	case OP_Q3:
-	case OP_IQR:
-	case OP_PERC:
-	case OP_MODE:
-	case OP_ANTIMODE:
-	case OP_MAD:
-		if (!a->nan && op->type != OP_MODE && op->type != OP_ANTIMODE) {
-			r = holistic_select(a, op);
-			break;
-		}
-		qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
-		switch (op->type) {
-		case OP_MEDIAN:
-			r = quantile(a->v, a->nv, 0.5L);
-			break;
-		case OP_Q1:
-			r = quantile(a->v, a->nv, 0.25L);
-			break;
-		case OP_Q3:
-			r = quantile(a->v, a->nv, 0.75L);
-			break;
-		case OP_IQR:
-			r = quantile(a->v, a->nv, 0.75L) -
-			    quantile(a->v, a->nv, 0.25L);
-			break;
-		case OP_PERC:
-			r = quantile(a->v, a->nv, op->perc / 100.0L);
-			break;
-		case OP_MODE:
-		case OP_ANTIMODE:
-			r = mode(a->v, a->nv, op->type == OP_ANTIMODE);
-			break;
-		default:
-			med = quantile(a->v, a->nv, 0.5L);
-			for (i = 0; i < a->nv; i++)
-				a->v[i] = fabsl(a->v[i] - med);
-			qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
-			r = 1.4826L * quantile(a->v, a->nv, 0.5L);
-			break;
-		}
-		break;
 	case OP_FIRST:
 	case OP_LAST:
 	case OP_COLLAPSE:
@@ -476,6 +459,9 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 	case OP_COUNTUNIQUE:
 		print_unique(a, o, op->type == OP_COUNTUNIQUE);
 		return 0;
+	default:	/* holistic */
+		r = holistic_value(a, op);
+		break;
 	}
 	op_print_num(o, r, fmt);
 	return 0;
