@@ -49,6 +49,16 @@ struct cli_opt {
 /* cli_parse flags: options end at the first operand (getopt's '+'). */
 #define CLI_STOP_AT_OPERAND	0x1
 
+/*
+ * The rows, letter 0 for a long-only option, name NULL for a short-only:
+ * OPT_FLAG(letter, name, &int, help)
+ * OPT_STR(letter, name, &str, ARG, help)
+ * OPT_NUM(letter, name, &var, min, max, what, ARG, help), var an int,
+ *     long long, unsigned long long or size_t; OPT_SIZE the same
+ * OPT_NUMSTR(letter, name, &str, min, max, what, ARG, help)
+ * OPT_FN(letter, name, fn, ARG, help)
+ */
+
 /* A compile error unless p has type T. */
 #define CLI_CHECK(T, p)		_Generic((p), T: (p))
 #define CLI_TYPE(p)		_Generic((p), int *: CLI_T_INT, \
