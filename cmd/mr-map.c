@@ -4,10 +4,10 @@
  */
 #include <bsd/stdlib.h>
 #include <err.h>
-#include <getopt.h>
 #include <regex.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -20,7 +20,7 @@
 
 static const char synopsis[] =
     "mr-map NAME [OPTIONS] [ARG] [FILE...]";
-static const char options[] =
+static const char head[] =
     "mappers:\n"
     "  words [-clp] [-m N]       WORD<TAB>1 for each whitespace-separated word\n"
     "  fields [-W | -d C] [-k N | -K KEY] [-f LIST]\n"
@@ -28,39 +28,7 @@ static const char options[] =
     "  grep [-iv] REGEX          records whose value matches REGEX (ERE)\n"
     "  identity                  records unchanged\n"
     "  lines                     VALUE<TAB>1 for each record\n"
-    "options:\n"
-    "  -c, --combine             words: count in memory, print WORD<TAB>N at the end\n"
-    "  -d, --delimiter=C         fields: split on byte C (default TAB)\n"
-    "  -f, --fields=LIST         fields: value fields, e.g. 2 or 3,2 (default 2)\n"
-    "  -i, --ignore-case         grep: ignore ASCII case\n"
-    "  -K, --const-key=KEY       fields: the key is the constant KEY\n"
-    "  -k, --key=N               fields: the key is field N (default 1)\n"
-    "  -l, --lower               words: lower-case (Unicode)\n"
-    "  -m, --min-length=N        words: drop words of fewer than N characters\n"
-    "  -p, --punct               words: strip punctuation from both ends\n"
-    "  -R, --raw                 every line is all value, even with a TAB\n"
-    "  -v, --invert              grep: keep records that do not match\n"
-    "  -W, --whitespace          fields: split on runs of blanks\n"
-    "  -z, --null                records end with NUL, not newline\n"
-    "  -h, --help                show this help\n"
-    "      --version             show the version\n";
-
-static const struct option longopts[] = {
-	{ "combine",	no_argument,		NULL, 'c' },
-	{ "const-key",	required_argument,	NULL, 'K' },
-	{ "delimiter",	required_argument,	NULL, 'd' },
-	{ "fields",	required_argument,	NULL, 'f' },
-	{ "ignore-case", no_argument,		NULL, 'i' },
-	{ "invert",	no_argument,		NULL, 'v' },
-	{ "key",	required_argument,	NULL, 'k' },
-	{ "lower",	no_argument,		NULL, 'l' },
-	{ "min-length",	required_argument,	NULL, 'm' },
-	{ "null",	no_argument,		NULL, 'z' },
-	{ "punct",	no_argument,		NULL, 'p' },
-	{ "raw",	no_argument,		NULL, 'R' },
-	{ "whitespace",	no_argument,		NULL, 'W' },
-	CLI_LONGOPTS_END
-};
+    "options:\n";
 
 #define MAXFIELDS	64
 
@@ -103,6 +71,14 @@ parse_fields(const char *arg)
 		vfields[nvfields++] = cli_num(f, 1, 1000000, "field list");
 	}
 	free(list);
+}
+
+static void
+set_delimiter(const char *arg)
+{
+	if (strlen(arg) != 1)
+		cli_misuse("the delimiter must be one byte: '%s'", arg);
+	fsep = (unsigned char)arg[0];
 }
 
 /* Split val into fields f[1..maxfield]; returns how many were found. */
@@ -268,76 +244,57 @@ main(int argc, char *argv[])
 {
 	struct rdr r;
 	struct rec rec;
-	char used[128] = { 0 }, *line;
+	char *line;
 	size_t len;
-	int ch, m, i;
+	int ch, m, i, zflag = 0;
+	const struct cli_opt opts[] = {
+		OPT_FLAG('c', "combine", &cflag,
+		    "words: count in memory, print WORD<TAB>N at the end"),
+		OPT_FN('d', "delimiter", set_delimiter, "C",
+		    "fields: split on byte C (default TAB)"),
+		OPT_FN('f', "fields", parse_fields, "LIST",
+		    "fields: value fields, e.g. 2 or 3,2 (default 2)"),
+		OPT_FLAG('i', "ignore-case", &iflag, "grep: ignore ASCII case"),
+		OPT_STR('K', "const-key", &constkey, "KEY",
+		    "fields: the key is the constant KEY"),
+		OPT_NUM('k', "key", &keyfield, 1, 1000000, "key field", "N",
+		    "fields: the key is field N (default 1)"),
+		OPT_FLAG('l', "lower", &words.lower,
+		    "words: lower-case (Unicode)"),
+		OPT_NUM('m', "min-length", &words.minlen, 1, 1000000, "length",
+		    "N", "words: drop words of fewer than N characters"),
+		OPT_FLAG('p', "punct", &words.punct,
+		    "words: strip punctuation from both ends"),
+		OPT_FLAG('R', "raw", &rflag,
+		    "every line is all value, even with a TAB"),
+		OPT_FLAG('v', "invert", &vflag,
+		    "grep: keep records that do not match"),
+		OPT_FLAG('W', "whitespace", &wflag,
+		    "fields: split on runs of blanks"),
+		OPT_FLAG('z', "null", &zflag,
+		    "records end with NUL, not newline"),
+		OPT_END
+	};
 
-	cli_init(synopsis, options);
-	while ((ch = cli_getopt(argc, argv, "cd:f:hiK:k:lm:pRvWz",
-	    longopts)) != -1) {
-		switch (ch) {
-		case 'c':
-			cflag = 1;
-			break;
-		case 'd':
-			if (strlen(optarg) != 1)
-				cli_misuse("the delimiter must be one byte: '%s'",
-				    optarg);
-			fsep = (unsigned char)optarg[0];
-			break;
-		case 'f':
-			parse_fields(optarg);
-			break;
-		case 'i':
-			iflag = 1;
-			break;
-		case 'K':
-			constkey = optarg;
-			break;
-		case 'k':
-			keyfield = cli_num(optarg, 1, 1000000, "key field");
-			break;
-		case 'l':
-			words.lower = 1;
-			break;
-		case 'm':
-			words.minlen = cli_num(optarg, 1, 1000000, "length");
-			break;
-		case 'p':
-			words.punct = 1;
-			break;
-		case 'R':
-			rflag = 1;
-			break;
-		case 'v':
-			vflag = 1;
-			break;
-		case 'W':
-			wflag = 1;
-			break;
-		case 'z':
-			delim = '\0';
-			break;
-		default:
-			cli_usage(2);
-		}
-		used[ch & 127] = 1;
-	}
+	cli_init(synopsis, head, 28);
+	cli_parse(argc, argv, opts, 0);
 	argc -= optind;
 	argv += optind;
+	if (zflag)
+		delim = '\0';
 	if (argc < 1)
 		cli_misuse("no mapper named");
 	m = find_mapper(argv[0]);
 	argc--;
 	argv++;
 	for (ch = 'A'; ch <= 'z'; ch++)
-		if (used[ch] && strchr("cdfiKklmpvW", ch) &&
+		if (cli_given(ch) && strchr("cdfiKklmpvW", ch) &&
 		    !strchr(mappers[m].opts, ch))
 			cli_misuse("option '-%c' does not apply to mapper '%s'",
 			    ch, mappers[m].name);
-	if (used['k'] && constkey)
+	if (cli_given('k') && constkey)
 		cli_misuse("-k and -K are mutually exclusive");
-	if (used['d'] && wflag)
+	if (cli_given('d') && wflag)
 		cli_misuse("-d and -W are mutually exclusive");
 	if (m == GREP) {
 		if (argc < 1)

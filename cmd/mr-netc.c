@@ -8,7 +8,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +31,7 @@ static const char synopsis[] =
     "       mr-netc [OPTIONS] cancel ID\n"
     "       mr-netc [OPTIONS] put NAME [FILE]\n"
     "       mr-netc [OPTIONS] run-on NAME SPEC";
-static const char options[] =
+static const char head[] =
     "commands:\n"
     "  run SPEC [FILE]          submit, wait, print the result\n"
     "  submit SPEC [FILE]       submit, print the job id\n"
@@ -42,24 +41,7 @@ static const char options[] =
     "  cancel ID                cancel a job, print its state\n"
     "  put NAME [FILE]          store a data set (empty data removes it)\n"
     "  run-on NAME SPEC         run SPEC over a stored data set\n"
-    "options:\n"
-    "  -H, --host=HOST          server address (default 127.0.0.1)\n"
-    "  -p, --port=PORT          server port (default 1936)\n"
-    "  -U, --unix=SOCKET        connect to a Unix socket instead\n"
-    "      --token-file=FILE    authenticate with the token in FILE\n"
-    "  -h, --help               show this help\n"
-    "      --version            show the version\n";
-
-enum { OPT_TOKEN = 256, OPT_TIMEOUT };
-
-static const struct option longopts[] = {
-	{ "host",	required_argument,	NULL, 'H' },
-	{ "port",	required_argument,	NULL, 'p' },
-	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
-	{ "token-file",	required_argument,	NULL, OPT_TOKEN },
-	{ "unix",	required_argument,	NULL, 'U' },
-	CLI_LONGOPTS_END
-};
+    "options:\n";
 
 #define WAIT_SLICE_MS	60000
 
@@ -309,43 +291,35 @@ int
 main(int argc, char *argv[])
 {
 	const char *tokenfile = NULL, *cmd;
-	long long timeout_ms = 0;
+	long long timeout = 0;
 	uint32_t id;
 	const char *state;
 	char *msg;
 	int ch, st = 0;
+	const struct cli_opt opts[] = {
+		OPT_STR('H', "host", &host, "HOST",
+		    "server address (default 127.0.0.1)"),
+		OPT_NUMSTR('p', "port", &port, 1, 65535, "port", "PORT",
+		    "server port (default 1936)"),
+		OPT_STR('U', "unix", &unixpath, "SOCKET",
+		    "connect to a Unix socket instead"),
+		OPT_STR(0, "token-file", &tokenfile, "FILE",
+		    "authenticate with the token in FILE"),
+		/* wait's own option, shown with the command */
+		OPT_NUM(0, "timeout", &timeout, 1, 1LL << 30, "timeout", "SECS",
+		    NULL),
+		OPT_END
+	};
 
-	cli_init(synopsis, options);
+	cli_init(synopsis, head, 27);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = cli_getopt(argc, argv, "hH:p:U:", longopts)) != -1) {
-		switch (ch) {
-		case 'H':
-			host = optarg;
-			break;
-		case 'p':
-			cli_num(optarg, 1, 65535, "port");
-			port = optarg;
-			break;
-		case 'U':
-			unixpath = optarg;
-			break;
-		case OPT_TIMEOUT:
-			timeout_ms = cli_num(optarg, 1, 1LL << 30, "timeout") *
-			    1000;
-			break;
-		case OPT_TOKEN:
-			tokenfile = optarg;
-			break;
-		default:
-			cli_usage(2);
-		}
-	}
+	cli_parse(argc, argv, opts, 0);
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
 		cli_misuse("no command given");
 	cmd = argv[0];
-	if (timeout_ms && strcmp(cmd, "wait") != 0)
+	if (timeout && strcmp(cmd, "wait") != 0)
 		cli_misuse("--timeout goes with wait");
 
 	out_stdout();
@@ -368,7 +342,7 @@ main(int argc, char *argv[])
 		id = job_id(argv[1]);
 		connect_server(tokenfile);
 		if (cmd[0] == 'w')
-			st = wait_job(id, timeout_ms);
+			st = wait_job(id, timeout * 1000);
 		else {
 			send8(PROTO_OP_FETCH);
 			send32(id);

@@ -13,7 +13,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
@@ -39,51 +38,6 @@ static const char synopsis[] =
     "               [--token-file FILE] [--keep-results] [--expire SECS]\n"
     "               [--max-input SIZE] [--max-output SIZE] [--max-time SECS]\n"
     "               [--max-queue N] [--timeout SECS] [--pidfile FILE] [--syslog]";
-static const char options[] =
-    "  -d, --daemon            detach; see --pidfile\n"
-    "      --expire=SECS       forget unfetched results after SECS (3600)\n"
-    "  -j, --jobs=N            run N jobs at a time (default: online CPUs)\n"
-    "      --keep-results      a result may be fetched more than once\n"
-    "  -l, --listen=ADDR       TCP address (default 127.0.0.1)\n"
-    "      --max-input=SIZE    largest job data (64M)\n"
-    "      --max-output=SIZE   largest job result (64M)\n"
-    "      --max-queue=N       most queued jobs (1000)\n"
-    "      --max-time=SECS     longest job run time (300)\n"
-    "  -p, --port=PORT         TCP port (1936; 0: any free port)\n"
-    "      --pidfile=FILE      with -d, write the pid to FILE\n"
-    "      --spool=DIR         keep jobs and results in DIR, across restarts\n"
-    "      --syslog            log to syslog instead of stderr\n"
-    "      --timeout=SECS      close a connection stalled for SECS (10)\n"
-    "      --token-file=FILE   clients must AUTH with the token in FILE\n"
-    "  -U, --unix=SOCKET       serve a Unix socket (TCP only with -l or -p)\n"
-    "  -h, --help              show this help\n"
-    "      --version           show the version\n";
-
-enum {
-	OPT_EXPIRE = 256, OPT_KEEP, OPT_MAXIN, OPT_MAXOUT, OPT_MAXQUEUE,
-	OPT_MAXTIME, OPT_PIDFILE, OPT_SPOOL, OPT_SYSLOG, OPT_TIMEOUT, OPT_TOKEN
-};
-
-static const struct option longopts[] = {
-	{ "daemon",	no_argument,		NULL, 'd' },
-	{ "expire",	required_argument,	NULL, OPT_EXPIRE },
-	{ "jobs",	required_argument,	NULL, 'j' },
-	{ "keep-results", no_argument,		NULL, OPT_KEEP },
-	{ "listen",	required_argument,	NULL, 'l' },
-	{ "max-input",	required_argument,	NULL, OPT_MAXIN },
-	{ "max-output",	required_argument,	NULL, OPT_MAXOUT },
-	{ "max-queue",	required_argument,	NULL, OPT_MAXQUEUE },
-	{ "max-time",	required_argument,	NULL, OPT_MAXTIME },
-	{ "pidfile",	required_argument,	NULL, OPT_PIDFILE },
-	{ "port",	required_argument,	NULL, 'p' },
-	{ "spool",	required_argument,	NULL, OPT_SPOOL },
-	{ "syslog",	no_argument,		NULL, OPT_SYSLOG },
-	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
-	{ "token-file",	required_argument,	NULL, OPT_TOKEN },
-	{ "unix",	required_argument,	NULL, 'U' },
-	CLI_LONGOPTS_END
-};
-
 #define TICK_MS		50
 
 static struct netd	 netd;
@@ -181,9 +135,43 @@ main(int argc, char *argv[])
 	struct jobq *q = &netd.jobs;
 	struct pidfh *pfh = NULL;
 	struct rlimit rl;
-	int ch, dflag = 0, lflag = 0, usesyslog = 0, sigfd;
+	int dflag = 0, lflag, usesyslog = 0, sigfd;
 	ssize_t len;
 	long nproc;
+	const struct cli_opt opts[] = {
+		OPT_FLAG('d', "daemon", &dflag, "detach; see --pidfile"),
+		OPT_NUM(0, "expire", &q->expire, 1, 1LL << 40, "expiry time",
+		    "SECS", "forget unfetched results after SECS (3600)"),
+		OPT_NUM('j', "jobs", &q->maxrun, 1, 1024, "job count", "N",
+		    "run N jobs at a time (default: online CPUs)"),
+		OPT_FLAG(0, "keep-results", &netd.keepresults,
+		    "a result may be fetched more than once"),
+		OPT_STR('l', "listen", &addr, "ADDR",
+		    "TCP address (default 127.0.0.1)"),
+		OPT_SIZE(0, "max-input", &netd.maxin, 1, UINT32_MAX,
+		    "input limit", "SIZE", "largest job data (64M)"),
+		OPT_SIZE(0, "max-output", &q->maxout, 1, 1LL << 50,
+		    "output limit", "SIZE", "largest job result (64M)"),
+		OPT_NUM(0, "max-queue", &netd.maxqueue, 1, 1000000,
+		    "queue limit", "N", "most queued jobs (1000)"),
+		OPT_NUM(0, "max-time", &q->maxtime, 1, 1LL << 30, "time limit",
+		    "SECS", "longest job run time (300)"),
+		OPT_NUMSTR('p', "port", &port, 0, 65535, "port", "PORT",
+		    "TCP port (1936; 0: any free port)"),
+		OPT_STR(0, "pidfile", &pidpath, "FILE",
+		    "with -d, write the pid to FILE"),
+		OPT_STR(0, "spool", &netd.spool, "DIR",
+		    "keep jobs and results in DIR, across restarts"),
+		OPT_FLAG(0, "syslog", &usesyslog,
+		    "log to syslog instead of stderr"),
+		OPT_NUM(0, "timeout", &netd.timeout, 1, 86400, "timeout", "SECS",
+		    "close a connection stalled for SECS (10)"),
+		OPT_STR(0, "token-file", &tokenfile, "FILE",
+		    "clients must AUTH with the token in FILE"),
+		OPT_STR('U', "unix", &unixpath, "SOCKET",
+		    "serve a Unix socket (TCP only with -l or -p)"),
+		OPT_END
+	};
 
 	netd_init(&netd);
 	netd.maxin = q->maxout = 64LL << 20;
@@ -191,68 +179,9 @@ main(int argc, char *argv[])
 	netd.timeout = 10;
 	q->maxtime = 300;
 	q->expire = 3600;
-	cli_init(synopsis, options);
-	while ((ch = cli_getopt(argc, argv, "dhj:l:p:U:", longopts)) != -1) {
-		switch (ch) {
-		case 'd':
-			dflag = 1;
-			break;
-		case 'j':
-			q->maxrun = cli_num(optarg, 1, 1024, "job count");
-			break;
-		case 'l':
-			addr = optarg;
-			lflag = 1;
-			break;
-		case 'p':
-			cli_num(optarg, 0, 65535, "port");
-			port = optarg;
-			break;
-		case 'U':
-			unixpath = optarg;
-			break;
-		case OPT_EXPIRE:
-			q->expire = cli_num(optarg, 1, 1LL << 40,
-			    "expiry time");
-			break;
-		case OPT_KEEP:
-			netd.keepresults = 1;
-			break;
-		case OPT_MAXIN:
-			netd.maxin = cli_size(optarg, 1, UINT32_MAX,
-			    "input limit");
-			break;
-		case OPT_MAXOUT:
-			q->maxout = cli_size(optarg, 1, 1LL << 50,
-			    "output limit");
-			break;
-		case OPT_MAXQUEUE:
-			netd.maxqueue = cli_num(optarg, 1, 1000000,
-			    "queue limit");
-			break;
-		case OPT_MAXTIME:
-			q->maxtime = cli_num(optarg, 1, 1LL << 30,
-			    "time limit");
-			break;
-		case OPT_PIDFILE:
-			pidpath = optarg;
-			break;
-		case OPT_SPOOL:
-			netd.spool = optarg;
-			break;
-		case OPT_SYSLOG:
-			usesyslog = 1;
-			break;
-		case OPT_TIMEOUT:
-			netd.timeout = cli_num(optarg, 1, 86400, "timeout");
-			break;
-		case OPT_TOKEN:
-			tokenfile = optarg;
-			break;
-		default:
-			cli_usage(2);
-		}
-	}
+	cli_init(synopsis, "", 26);
+	cli_parse(argc, argv, opts, 0);
+	lflag = cli_given('l');
 	argc -= optind;
 	if (argc > 0)
 		cli_misuse("no operands are taken");

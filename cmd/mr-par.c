@@ -6,7 +6,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,48 +28,6 @@ static const char synopsis[] =
     "              [--failed FILE] [--joblog FILE] [--progress] [-T DIR]\n"
     "              [-S HOSTS] [--ssh CMD] [--launcher PREFIX]\n"
     "              COMMAND [ARG...]";
-static const char options[] =
-    "  -b, --block=SIZE       runs of equal keys are coalesced into chunks of\n"
-    "                         at least SIZE bytes (default 4M, 64M with ssh hosts;\n"
-    "                         1: a chunk per run)\n"
-    "      --failed=FILE      write the records of chunks that failed to FILE\n"
-    "  -j, --jobs=N           run N instances at a time (default: online CPUs)\n"
-    "      --joblog=FILE      one line per attempt: chunk, attempt, start, time,\n"
-    "                         bytes in, bytes out, exit status, signal, host\n"
-    "  -k, --keep-order       emit outputs in input order\n"
-    "      --keep-going       go on after a chunk failed for good; exit 1 at the end\n"
-    "      --launcher=PREFIX  run each instance as PREFIX COMMAND ARG...\n"
-    "      --progress         report progress on stderr\n"
-    "      --retries=N        retry a failed chunk N times (default 2)\n"
-    "  -S, --sshlogin=HOSTS   run instances on [N/]HOST,... over ssh (':' is here)\n"
-    "      --ssh=CMD          the ssh command (default ssh)\n"
-    "  -T, --temporary-directory=DIR  spill files go to DIR\n"
-    "  -z, --null             records end with NUL, not newline\n"
-    "  -h, --help             show this help\n"
-    "      --version          show the version\n";
-
-enum {
-	OPT_FAILED = 256, OPT_JOBLOG, OPT_KEEPGOING, OPT_LAUNCHER, OPT_PROGRESS,
-	OPT_RETRIES, OPT_SSH
-};
-
-static const struct option longopts[] = {
-	{ "block",	required_argument,	NULL, 'b' },
-	{ "failed",	required_argument,	NULL, OPT_FAILED },
-	{ "jobs",	required_argument,	NULL, 'j' },
-	{ "joblog",	required_argument,	NULL, OPT_JOBLOG },
-	{ "keep-going",	no_argument,		NULL, OPT_KEEPGOING },
-	{ "keep-order",	no_argument,		NULL, 'k' },
-	{ "launcher",	required_argument,	NULL, OPT_LAUNCHER },
-	{ "null",	no_argument,		NULL, 'z' },
-	{ "progress",	no_argument,		NULL, OPT_PROGRESS },
-	{ "retries",	required_argument,	NULL, OPT_RETRIES },
-	{ "ssh",	required_argument,	NULL, OPT_SSH },
-	{ "sshlogin",	required_argument,	NULL, 'S' },
-	{ "temporary-directory", required_argument, NULL, 'T' },
-	CLI_LONGOPTS_END
-};
-
 #define TICK_TTY	200	/* ms between progress redraws on a terminal */
 #define TICK_LOG	5000	/* ms between progress lines otherwise */
 
@@ -81,6 +38,8 @@ static FILE		*joblog;
 static unsigned long long insize;	/* of a regular file on stdin */
 static double		 t0;
 static int		 istty, sflag;
+static const char	*lists[64];	/* -S HOSTS */
+static int		 nlists;
 
 static void
 log_attempt(void *arg, const struct par_attempt *a)
@@ -141,6 +100,14 @@ tick(void *arg, const struct par_stats *st)
 	show_progress(st, 0);
 }
 
+static void
+add_hosts(const char *arg)
+{
+	if (nlists == 64)
+		cli_misuse("more than 64 -S options");
+	lists[nlists++] = arg;
+}
+
 /* No instance outlives mr-par, whichever way it ends. */
 static void
 cleanup(void)
@@ -167,65 +134,51 @@ int
 main(int argc, char *argv[])
 {
 	const char *joblogname = NULL, *tmpdir = NULL, *sshcmd = "ssh";
-	const char *launcher = NULL, *lists[64];
+	const char *launcher = NULL;
 	char **sshv, **launchv = NULL, msg[256];
-	int ch, r, i, jobs = 0, nlists = 0, progress = 0;
+	int r, i, jobs = 0, progress = 0, zflag = 0;
 	struct stat sb;
 	long n;
+	const struct cli_opt opts[] = {
+		OPT_SIZE('b', "block", &par.block, 1, 1LL << 40, "block size",
+		    "SIZE", "runs of equal keys are coalesced into chunks of\n"
+		    "at least SIZE bytes (default 4M, 64M with ssh hosts;\n"
+		    "1: a chunk per run)"),
+		OPT_STR(0, "failed", &par.failname, "FILE",
+		    "write the records of chunks that failed to FILE"),
+		OPT_NUM('j', "jobs", &jobs, 1, 1024, "job count", "N",
+		    "run N instances at a time (default: online CPUs)"),
+		OPT_STR(0, "joblog", &joblogname, "FILE",
+		    "one line per attempt: chunk, attempt, start, time,\n"
+		    "bytes in, bytes out, exit status, signal, host"),
+		OPT_FLAG('k', "keep-order", &par.keeporder,
+		    "emit outputs in input order"),
+		OPT_FLAG(0, "keep-going", &par.keepgoing,
+		    "go on after a chunk failed for good; exit 1 at the end"),
+		OPT_STR(0, "launcher", &launcher, "PREFIX",
+		    "run each instance as PREFIX COMMAND ARG..."),
+		OPT_FLAG(0, "progress", &progress, "report progress on stderr"),
+		OPT_NUM(0, "retries", &par.retries, 0, 1000, "retry count", "N",
+		    "retry a failed chunk N times (default 2)"),
+		OPT_FN('S', "sshlogin", add_hosts, "HOSTS",
+		    "run instances on [N/]HOST,... over ssh (':' is here)"),
+		OPT_STR(0, "ssh", &sshcmd, "CMD", "the ssh command (default ssh)"),
+		OPT_STR('T', "temporary-directory", &tmpdir, "DIR",
+		    "spill files go to DIR"),
+		OPT_FLAG('z', "null", &zflag,
+		    "records end with NUL, not newline"),
+		OPT_END
+	};
 
 	par.retries = 2;
 	par.delim = '\n';
 	par.failfd = -1;
-	cli_init(synopsis, options);
-	while ((ch = cli_getopt(argc, argv, "+b:hj:kS:T:z", longopts)) != -1) {
-		switch (ch) {
-		case 'b':
-			par.block = cli_size(optarg, 1, 1LL << 40, "block size");
-			break;
-		case 'j':
-			jobs = cli_num(optarg, 1, 1024, "job count");
-			break;
-		case 'k':
-			par.keeporder = 1;
-			break;
-		case 'S':
-			if (nlists == 64)
-				cli_misuse("more than 64 -S options");
-			lists[nlists++] = optarg;
-			break;
-		case 'T':
-			tmpdir = optarg;
-			break;
-		case 'z':
-			par.delim = '\0';
-			break;
-		case OPT_FAILED:
-			par.failname = optarg;
-			break;
-		case OPT_JOBLOG:
-			joblogname = optarg;
-			break;
-		case OPT_KEEPGOING:
-			par.keepgoing = 1;
-			break;
-		case OPT_LAUNCHER:
-			launcher = optarg;
-			break;
-		case OPT_PROGRESS:
-			progress = 1;
-			break;
-		case OPT_RETRIES:
-			par.retries = cli_num(optarg, 0, 1000, "retry count");
-			break;
-		case OPT_SSH:
-			sshcmd = optarg;
-			break;
-		default:
-			cli_usage(2);
-		}
-	}
+	cli_init(synopsis, "", 25);
+	cli_parse(argc, argv, opts, CLI_STOP_AT_OPERAND);
 	argc -= optind;
 	argv += optind;
+	if (zflag)
+		par.delim = '\0';
 	if (argc < 1)
 		cli_misuse("no command given");
 	par.argv = argv;

@@ -5,7 +5,6 @@
  */
 #include <bsd/stdlib.h>
 #include <err.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,28 +21,12 @@
 
 static const char synopsis[] =
     "mr-reduce [-Hz] [--skip-bad] [--format FMT] OP[:ARG]... [-- FILE...]";
-static const char options[] =
+static const char head[] =
     "operations (OP or OP:FIELD, FIELD the 1-based value field, default 1):\n"
     "  count sum min max absmin absmax range mean median q1 q3 iqr\n"
     "  perc[:P[:FIELD]] (P in 0..100, default 95) mode antimode pstdev\n"
     "  sstdev pvar svar mad first last unique countunique collapse\n"
-    "options:\n"
-    "      --format=FMT   printf format of non-integer results (%.14g)\n"
-    "  -H, --hash         accept unsorted input: aggregate in memory\n"
-    "      --skip-bad     skip records with bad numbers or missing fields\n"
-    "  -z, --null         records end with NUL, not newline\n"
-    "  -h, --help         show this help\n"
-    "      --version      show the version\n";
-
-enum { OPT_FORMAT = 256, OPT_SKIPBAD };
-
-static const struct option longopts[] = {
-	{ "format",	required_argument,	NULL, OPT_FORMAT },
-	{ "hash",	no_argument,		NULL, 'H' },
-	{ "null",	no_argument,		NULL, 'z' },
-	{ "skip-bad",	no_argument,		NULL, OPT_SKIPBAD },
-	CLI_LONGOPTS_END
-};
+    "options:\n";
 
 #define MAXOPS	64
 
@@ -240,29 +223,25 @@ int
 main(int argc, char *argv[])
 {
 	struct rdr r;
-	int ch, hflag = 0, e;
+	int hflag = 0, zflag = 0, e;
+	const struct cli_opt opts[] = {
+		OPT_FN(0, "format", set_format, "FMT",
+		    "printf format of non-integer results (%.14g)"),
+		OPT_FLAG('H', "hash", &hflag,
+		    "accept unsorted input: aggregate in memory"),
+		OPT_FLAG(0, "skip-bad", &skipbad,
+		    "skip records with bad numbers or missing fields"),
+		OPT_FLAG('z', "null", &zflag,
+		    "records end with NUL, not newline"),
+		OPT_END
+	};
 
-	cli_init(synopsis, options);
-	while ((ch = cli_getopt(argc, argv, "+Hhz", longopts)) != -1) {
-		switch (ch) {
-		case 'H':
-			hflag = 1;
-			break;
-		case 'z':
-			delim = '\0';
-			break;
-		case OPT_FORMAT:
-			set_format(optarg);
-			break;
-		case OPT_SKIPBAD:
-			skipbad = 1;
-			break;
-		default:
-			cli_usage(2);
-		}
-	}
+	cli_init(synopsis, head, 21);
+	cli_parse(argc, argv, opts, CLI_STOP_AT_OPERAND);
 	argc -= optind;
 	argv += optind;
+	if (zflag)
+		delim = '\0';
 	for (; argc > 0 && strcmp(argv[0], "--") != 0; argc--, argv++) {
 		if (nops == MAXOPS)
 			cli_misuse("too many operations");

@@ -4,10 +4,10 @@
  * inputs sorted already (-m); or writes N partitions, each sorted (-P).
  */
 #include <bsd/stdlib.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "out.h"
@@ -19,26 +19,6 @@ static const char synopsis[] =
     "mr-shuffle [-z] [-S SIZE] [-T DIR] [FILE...]\n"
     "       mr-shuffle -m [-z] [-S SIZE] [-T DIR] [FILE...]\n"
     "       mr-shuffle -P N -o DIR [-z] [-S SIZE] [-T DIR] [FILE...]";
-static const char options[] =
-    "  -m, --merge                     merge inputs that are sorted already\n"
-    "  -o, --output-dir=DIR            with -P: write DIR/part-00000...\n"
-    "  -P, --partitions=N              N outputs by hash of the key, each sorted\n"
-    "  -S, --buffer-size=SIZE          memory for records (default 256M)\n"
-    "  -T, --temporary-directory=DIR   spill files go to DIR (default $TMPDIR or /tmp)\n"
-    "  -z, --null                      records end with NUL, not newline\n"
-    "  -h, --help                      show this help\n"
-    "      --version                   show the version\n";
-
-static const struct option longopts[] = {
-	{ "buffer-size", required_argument,	NULL, 'S' },
-	{ "merge",	no_argument,		NULL, 'm' },
-	{ "null",	no_argument,		NULL, 'z' },
-	{ "output-dir",	required_argument,	NULL, 'o' },
-	{ "partitions",	required_argument,	NULL, 'P' },
-	{ "temporary-directory", required_argument, NULL, 'T' },
-	CLI_LONGOPTS_END
-};
-
 /* No partition file is left half-written, whichever way mr-shuffle ends. */
 static void
 on_signal(int sig)
@@ -61,39 +41,31 @@ main(int argc, char *argv[])
 	struct rdr r;
 	long long size = 256LL * 1024 * 1024, nparts = 0;
 	const char *tmpdir = NULL, *outdir = NULL;
-	char delim = '\n', *line;
-	int ch, mflag = 0;
+	char delim, *line;
+	int mflag = 0, zflag = 0;
 	size_t len;
+	const struct cli_opt opts[] = {
+		OPT_FLAG('m', "merge", &mflag,
+		    "merge inputs that are sorted already"),
+		OPT_STR('o', "output-dir", &outdir, "DIR",
+		    "with -P: write DIR/part-00000..."),
+		OPT_NUM('P', "partitions", &nparts, 1, SORT_MAXPARTS,
+		    "partition count", "N",
+		    "N outputs by hash of the key, each sorted"),
+		OPT_SIZE('S', "buffer-size", &size, 64 * 1024, 1LL << 40,
+		    "buffer size", "SIZE", "memory for records (default 256M)"),
+		OPT_STR('T', "temporary-directory", &tmpdir, "DIR",
+		    "spill files go to DIR (default $TMPDIR or /tmp)"),
+		OPT_FLAG('z', "null", &zflag,
+		    "records end with NUL, not newline"),
+		OPT_END
+	};
 
-	cli_init(synopsis, options);
-	while ((ch = cli_getopt(argc, argv, "hmo:P:S:T:z", longopts)) != -1) {
-		switch (ch) {
-		case 'm':
-			mflag = 1;
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'P':
-			nparts = cli_num(optarg, 1, SORT_MAXPARTS,
-			    "partition count");
-			break;
-		case 'S':
-			size = cli_size(optarg, 64 * 1024, 1LL << 40,
-			    "buffer size");
-			break;
-		case 'T':
-			tmpdir = optarg;
-			break;
-		case 'z':
-			delim = '\0';
-			break;
-		default:
-			cli_usage(2);
-		}
-	}
+	cli_init(synopsis, "", 34);
+	cli_parse(argc, argv, opts, 0);
 	argc -= optind;
 	argv += optind;
+	delim = zflag ? '\0' : '\n';
 	if (mflag && nparts > 0)
 		cli_misuse("-m and -P are mutually exclusive");
 	if ((nparts > 0) != (outdir != NULL))

@@ -9,7 +9,6 @@
 #include <bsd/stdlib.h>
 #include <err.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,30 +22,13 @@
 
 static const char synopsis[] =
     "mr-split [-Fz] [-n LINES | -b SIZE] [-s K/N] [FILE...]";
-static const char options[] =
-    "  -b, --bytes=SIZE   a new chunk once a chunk holds SIZE bytes (default 1M)\n"
-    "  -F, --filename     key is FILE:CHUNK; chunks never span two files\n"
-    "  -n, --lines=LINES  a new chunk every LINES lines\n"
-    "  -s, --split=K/N    only the lines starting in the K-th of N byte ranges\n"
-    "  -z, --null         records end with NUL, not newline\n"
-    "  -h, --help         show this help\n"
-    "      --version      show the version\n";
-
-static const struct option longopts[] = {
-	{ "bytes",	required_argument,	NULL, 'b' },
-	{ "filename",	no_argument,		NULL, 'F' },
-	{ "lines",	required_argument,	NULL, 'n' },
-	{ "null",	no_argument,		NULL, 'z' },
-	{ "split",	required_argument,	NULL, 's' },
-	CLI_LONGOPTS_END
-};
-
 #define RANGE_BUFSZ	(256 * 1024)
 
 static unsigned long long chunk, lines, bytes, maxlines, maxbytes;
 static int		 fflag, curfile = -1;
 static char		 delim = '\n';
 static char		 prefix[32];	/* "K:" under -s */
+static unsigned long	 rangek, rangen;	/* -s K/N */
 
 /* One line of operand fileno: a new chunk when it is time, the record. */
 static void
@@ -76,7 +58,7 @@ emit(const char *file, int fileno, const char *line, size_t len)
 }
 
 static void
-parse_range(const char *arg, unsigned long *k, unsigned long *n)
+parse_range(const char *arg)
 {
 	const char *slash = strchr(arg, '/');
 	char num[32];
@@ -85,8 +67,8 @@ parse_range(const char *arg, unsigned long *k, unsigned long *n)
 		cli_misuse("invalid range '%s': not K/N", arg);
 	memcpy(num, arg, slash - arg);
 	num[slash - arg] = '\0';
-	*n = cli_num(slash + 1, 1, 1000000, "range count");
-	*k = cli_num(num, 1, *n, "range number");
+	rangen = cli_num(slash + 1, 1, 1000000, "range count");
+	rangek = cli_num(num, 1, rangen, "range number");
 }
 
 /*
@@ -156,45 +138,40 @@ split_range(char **files, int nfiles, unsigned long k, unsigned long n)
 int
 main(int argc, char *argv[])
 {
-	unsigned long k = 0, n = 0;
+	int zflag = 0;
+	const struct cli_opt opts[] = {
+		OPT_SIZE('b', "bytes", &maxbytes, 1, LLONG_MAX, "chunk size",
+		    "SIZE", "a new chunk once a chunk holds SIZE bytes "
+		    "(default 1M)"),
+		OPT_FLAG('F', "filename", &fflag,
+		    "key is FILE:CHUNK; chunks never span two files"),
+		OPT_NUM('n', "lines", &maxlines, 1, LLONG_MAX, "line count",
+		    "LINES", "a new chunk every LINES lines"),
+		OPT_FN('s', "split", parse_range, "K/N",
+		    "only the lines starting in the K-th of N byte ranges"),
+		OPT_FLAG('z', "null", &zflag,
+		    "records end with NUL, not newline"),
+		OPT_END
+	};
 	struct rdr r;
 	char *line;
 	size_t len;
-	int ch;
 
-	cli_init(synopsis, options);
-	while ((ch = cli_getopt(argc, argv, "b:Fhn:s:z", longopts)) != -1) {
-		switch (ch) {
-		case 'b':
-			maxbytes = cli_size(optarg, 1, LLONG_MAX, "chunk size");
-			break;
-		case 'F':
-			fflag = 1;
-			break;
-		case 'n':
-			maxlines = cli_num(optarg, 1, LLONG_MAX, "line count");
-			break;
-		case 's':
-			parse_range(optarg, &k, &n);
-			break;
-		case 'z':
-			delim = '\0';
-			break;
-		default:
-			cli_usage(2);
-		}
-	}
+	cli_init(synopsis, "", 21);
+	cli_parse(argc, argv, opts, 0);
 	argc -= optind;
 	argv += optind;
+	if (zflag)
+		delim = '\0';
 	if (maxlines && maxbytes)
 		cli_misuse("-n and -b are mutually exclusive");
 	if (!maxlines && !maxbytes)
 		maxbytes = 1024 * 1024;
 
 	out_stdout();
-	if (n > 0) {
-		snprintf(prefix, sizeof(prefix), "%lu:", k);
-		split_range(argv, argc, k, n);
+	if (rangen > 0) {
+		snprintf(prefix, sizeof(prefix), "%lu:", rangek);
+		split_range(argv, argc, rangek, rangen);
 	} else {
 		rdr_init(&r, argv, argc, delim);
 		while (rdr_next(&r, &line, &len))

@@ -113,12 +113,33 @@ keep_string(struct acc *a, const char *f, size_t len)
 	buf_add(&a->s, f, len);
 }
 
+/* The ops that keep every value of a key, to sort or select at the end. */
+static int
+holistic(enum op_type t)
+{
+	switch (t) {
+	case OP_MEDIAN:
+	case OP_Q1:
+	case OP_Q3:
+	case OP_IQR:
+	case OP_PERC:
+	case OP_MODE:
+	case OP_ANTIMODE:
+	case OP_MAD:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void
 acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
     const struct num *x)
 {
 	long double d = x ? x->d : 0, delta;
 
+	if (holistic(op->type))
+		keep_value(a, d);
 	switch (op->type) {
 	case OP_COUNT:
 		break;
@@ -154,16 +175,6 @@ acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
 		a->mean += delta / (a->n + 1);
 		a->m2 += delta * (d - a->mean);
 		break;
-	case OP_MEDIAN:
-	case OP_Q1:
-	case OP_Q3:
-	case OP_IQR:
-	case OP_PERC:
-	case OP_MODE:
-	case OP_ANTIMODE:
-	case OP_MAD:
-		keep_value(a, d);
-		break;
 	case OP_FIRST:
 		if (a->n == 0)
 			buf_add(&a->s, f, len);
@@ -180,6 +191,8 @@ acc_add(struct acc *a, const struct op *op, const char *f, size_t len,
 	case OP_UNIQUE:
 	case OP_COUNTUNIQUE:
 		keep_string(a, f, len);
+		break;
+	default:	/* holistic, above */
 		break;
 	}
 	a->n++;
@@ -198,7 +211,7 @@ cmp_ld(const void *a, const void *b)
 
 /* Quantile p (0..1) of sorted v, R type 7 as datamash computes it. */
 static long double
-quantile(const long double *v, size_t n, long double p)
+quantile(long double *v, size_t n, long double p)
 {
 	long double h = (n - 1) * p, lo = floorl(h);
 	size_t i = lo;
@@ -266,7 +279,7 @@ quantile_select(long double *v, size_t n, long double p)
  * a + (b - a) / 2 would be NaN. Of sorted v, or by selection.
  */
 static long double
-median(const long double *v, size_t n)
+median(long double *v, size_t n)
 {
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
@@ -348,30 +361,46 @@ print_unique(struct acc *a, struct out *o, int count)
 	free(idx);
 }
 
-/* Quantiles and mad without a sort (no NaN among the values). */
+/*
+ * The result of a holistic op: quantiles and mad by selection, without a
+ * sort, unless a NaN is among the values or the op is a mode.
+ */
 static long double
-holistic_select(struct acc *a, const struct op *op)
+holistic_value(struct acc *a, const struct op *op)
 {
+	long double (*q)(long double *, size_t, long double) = quantile_select;
+	long double (*m)(long double *, size_t) = median_select;
+	int sorted = a->nan || op->type == OP_MODE || op->type == OP_ANTIMODE;
 	long double med;
 	size_t i;
 
+	if (sorted) {
+		qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
+		q = quantile;
+		m = median;
+	}
 	switch (op->type) {
 	case OP_MEDIAN:
-		return median_select(a->v, a->nv);
+		return m(a->v, a->nv);
 	case OP_Q1:
-		return quantile_select(a->v, a->nv, 0.25L);
+		return q(a->v, a->nv, 0.25L);
 	case OP_Q3:
-		return quantile_select(a->v, a->nv, 0.75L);
+		return q(a->v, a->nv, 0.75L);
 	case OP_IQR:
-		med = quantile_select(a->v, a->nv, 0.75L);
-		return med - quantile_select(a->v, a->nv, 0.25L);
+		med = q(a->v, a->nv, 0.75L);
+		return med - q(a->v, a->nv, 0.25L);
 	case OP_PERC:
-		return quantile_select(a->v, a->nv, op->perc / 100.0L);
-	default:
-		med = median_select(a->v, a->nv);
+		return q(a->v, a->nv, op->perc / 100.0L);
+	case OP_MODE:
+	case OP_ANTIMODE:
+		return mode(a->v, a->nv, op->type == OP_ANTIMODE);
+	default:	/* OP_MAD */
+		med = m(a->v, a->nv);
 		for (i = 0; i < a->nv; i++)
 			a->v[i] = fabsl(a->v[i] - med);
-		return 1.4826L * median_select(a->v, a->nv);
+		if (sorted)
+			qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
+		return 1.4826L * m(a->v, a->nv);
 	}
 }
 
@@ -403,8 +432,7 @@ op_print_num(struct out *o, long double v, const char *fmt)
 int
 acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 {
-	long double r = 0, med;
-	size_t i;
+	long double r = 0;
 
 	switch (op->type) {
 	case OP_COUNT:
@@ -453,49 +481,6 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 	case OP_SSTDEV:
 		r = a->n > 1 ? sqrtl(a->m2 / (a->n - 1)) : NAN;
 		break;
-	case OP_MEDIAN:
-	case OP_Q1:
-	case OP_Q3:
-	case OP_IQR:
-	case OP_PERC:
-	case OP_MODE:
-	case OP_ANTIMODE:
-	case OP_MAD:
-		if (!a->nan && op->type != OP_MODE && op->type != OP_ANTIMODE) {
-			r = holistic_select(a, op);
-			break;
-		}
-		qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
-		switch (op->type) {
-		case OP_MEDIAN:
-			r = median(a->v, a->nv);
-			break;
-		case OP_Q1:
-			r = quantile(a->v, a->nv, 0.25L);
-			break;
-		case OP_Q3:
-			r = quantile(a->v, a->nv, 0.75L);
-			break;
-		case OP_IQR:
-			r = quantile(a->v, a->nv, 0.75L) -
-			    quantile(a->v, a->nv, 0.25L);
-			break;
-		case OP_PERC:
-			r = quantile(a->v, a->nv, op->perc / 100.0L);
-			break;
-		case OP_MODE:
-		case OP_ANTIMODE:
-			r = mode(a->v, a->nv, op->type == OP_ANTIMODE);
-			break;
-		default:
-			med = median(a->v, a->nv);
-			for (i = 0; i < a->nv; i++)
-				a->v[i] = fabsl(a->v[i] - med);
-			qsort(a->v, a->nv, sizeof(*a->v), cmp_ld);
-			r = 1.4826L * median(a->v, a->nv);
-			break;
-		}
-		break;
 	case OP_FIRST:
 	case OP_LAST:
 	case OP_COLLAPSE:
@@ -505,6 +490,9 @@ acc_print(struct acc *a, const struct op *op, struct out *o, const char *fmt)
 	case OP_COUNTUNIQUE:
 		print_unique(a, o, op->type == OP_COUNTUNIQUE);
 		return 0;
+	default:	/* holistic */
+		r = holistic_value(a, op);
+		break;
 	}
 	op_print_num(o, r, fmt);
 	return 0;

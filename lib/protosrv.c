@@ -46,17 +46,15 @@ protosrv_decode(const void *buf, size_t n, uint64_t maxdata,
 	case PROTO_OP_FETCH:
 	case PROTO_OP_STATUS:
 	case PROTO_OP_CANCEL:
-		if (n < 5)
-			return PROTOSRV_MORE;
-		r->id = proto_get32(p + 1);
-		r->used = 5;
-		return PROTOSRV_OK;
 	case PROTO_OP_WAIT:
-		if (n < 9)
+		/* A job id, and for WAIT the milliseconds to wait. */
+		a = r->op == PROTO_OP_WAIT ? 9 : 5;
+		if (n < a)
 			return PROTOSRV_MORE;
 		r->id = proto_get32(p + 1);
-		r->ms = proto_get32(p + 5);
-		r->used = 9;
+		if (r->op == PROTO_OP_WAIT)
+			r->ms = proto_get32(p + 5);
+		r->used = a;
 		return PROTOSRV_OK;
 	case PROTO_OP_AUTH:
 		if (n < 5)

@@ -79,6 +79,15 @@ capture() {
 	"$@" <"$in" >"$BATS_TEST_TMPDIR/.out" 2>"$BATS_TEST_TMPDIR/.err" || status=$?
 }
 
+# kill_wait SIG: sends SIG to the program running as $PID and waits for
+# it: its exit status in $st, $PID emptied for the teardown.
+kill_wait() {
+	kill -"$1" "$PID"
+	st=0
+	wait "$PID" || st=$?
+	PID=
+}
+
 # show FILE: a file's first lines with control and high bytes made visible.
 show() {
 	head -c 2000 "$1" | cat -A | head -n 20
@@ -166,6 +175,33 @@ check() {
 	assert_status "$want_status"
 	assert_out "$want_out"
 	assert_err ""
+}
+
+# check_same STATUS EXPECTED PROG "ARGS"...: check STATUS EXPECTED PROG
+# ARGS once for each ARGS, split into words: the spellings of an option
+# (-n 2, --lines 2, --lines=2) or its places that give the same bytes.
+check_same() {
+	local want_status=$1 want_out=$2 prog=$3 args
+	shift 3
+	for args in "$@"; do
+		# shellcheck disable=SC2086
+		check "$want_status" "$want_out" "$prog" $args
+	done
+}
+
+# check_inputs CMD... -- IN WANT [IN WANT]...: check 0 WANT CMD... with
+# each IN on stdin (CMD itself holds no "--").
+check_inputs() {
+	local -a cmd=()
+	while [ "$1" != -- ]; do
+		cmd+=("$1")
+		shift
+	done
+	shift
+	while [ $# -gt 0 ]; do
+		IN=$1 check 0 "$2" "${cmd[@]}"
+		shift 2
+	done
 }
 
 # check_err STATUS STDERR CMD...: CMD, with $IN on stdin, exits STATUS,

@@ -26,9 +26,7 @@ setup() {
 @test "words splits the key off a line with a TAB, -R keeps it as text" {
 	IN=$'key\tthe value\tmore\n'
 	check 0 $'the\t1\nvalue\t1\nmore\t1\n' mr-map words
-	check 0 $'key\t1\nthe\t1\nvalue\t1\nmore\t1\n' mr-map words -R
-	check 0 $'key\t1\nthe\t1\nvalue\t1\nmore\t1\n' mr-map words --raw
-	check 0 $'key\t1\nthe\t1\nvalue\t1\nmore\t1\n' mr-map -R words
+	check_same 0 $'key\t1\nthe\t1\nvalue\t1\nmore\t1\n' mr-map "words -R" "words --raw" "-R words"
 }
 
 @test "words -z treats LF as whitespace inside NUL-terminated records" {
@@ -70,9 +68,7 @@ setup() {
 
 @test "words -l lower-cases ASCII and UTF-8 (Árbol -> árbol)" {
 	IN=$'Árbol ÉXITO ABC mIxEd Ñandú ÜBER ΩMEGA ДОМ\n'
-	check 0 $'árbol\t1\néxito\t1\nabc\t1\nmixed\t1\nñandú\t1\nüber\t1\nωmega\t1\nдом\t1\n' mr-map words -l
-	check 0 $'árbol\t1\néxito\t1\nabc\t1\nmixed\t1\nñandú\t1\nüber\t1\nωmega\t1\nдом\t1\n' mr-map words --lower
-	check 0 $'árbol\t1\néxito\t1\nabc\t1\nmixed\t1\nñandú\t1\nüber\t1\nωmega\t1\nдом\t1\n' mr-map -l words
+	check_same 0 $'árbol\t1\néxito\t1\nabc\t1\nmixed\t1\nñandú\t1\nüber\t1\nωmega\t1\nдом\t1\n' mr-map "words -l" "words --lower" "-l words"
 }
 
 @test "words -l on a token that is not valid UTF-8 lower-cases ASCII only" {
@@ -83,8 +79,7 @@ setup() {
 
 @test "words -p strips leading and trailing punctuation and symbols" {
 	IN=$'«Python,» "hola!" ¿Qué? don\'t (a) $5 €100 100% #tag ¡Hola! a-b \'quoted\' [x]:\n'
-	check 0 $'Python\t1\nhola\t1\nQué\t1\ndon\'t\t1\na\t1\n5\t1\n100\t1\n100\t1\ntag\t1\nHola\t1\na-b\t1\nquoted\t1\nx\t1\n' mr-map words -p
-	check 0 $'Python\t1\nhola\t1\nQué\t1\ndon\'t\t1\na\t1\n5\t1\n100\t1\n100\t1\ntag\t1\nHola\t1\na-b\t1\nquoted\t1\nx\t1\n' mr-map words --punct
+	check_same 0 $'Python\t1\nhola\t1\nQué\t1\ndon\'t\t1\na\t1\n5\t1\n100\t1\n100\t1\ntag\t1\nHola\t1\na-b\t1\nquoted\t1\nx\t1\n' mr-map "words -p" "words --punct"
 }
 
 @test "words -p drops a token that is all punctuation or symbols" {
@@ -105,9 +100,7 @@ setup() {
 
 @test "words -m drops tokens shorter than N code points" {
 	IN=$'a bb ccc dddd\n'
-	check 0 $'ccc\t1\ndddd\t1\n' mr-map words -m 3
-	check 0 $'ccc\t1\ndddd\t1\n' mr-map words --min-length 3
-	check 0 $'ccc\t1\ndddd\t1\n' mr-map words --min-length=3
+	check_same 0 $'ccc\t1\ndddd\t1\n' mr-map "words -m 3" "words --min-length 3" "words --min-length=3"
 	check 0 $'a\t1\nbb\t1\nccc\t1\ndddd\t1\n' mr-map words -m 1
 }
 
@@ -362,8 +355,7 @@ setup() {
 
 @test "identity outputs every record unchanged" {
 	IN=$'k\tv\nnotab\n\n\tx\ta\tb\r\nlast'
-	check 0 $'k\tv\nnotab\n\n\tx\ta\tb\r\nlast\n' mr-map identity
-	check 0 $'k\tv\nnotab\n\n\tx\ta\tb\r\nlast\n' mr-map identity -R
+	check_same 0 $'k\tv\nnotab\n\n\tx\ta\tb\r\nlast\n' mr-map "identity" "identity -R"
 }
 
 @test "identity on generated records is cat" {
@@ -428,11 +420,9 @@ setup() {
 
 @test "options may come before or after the mapper name" {
 	IN=$'Aa Bb\n'
-	check 0 $'aa\t1\nbb\t1\n' mr-map -l words
-	check 0 $'aa\t1\nbb\t1\n' mr-map words -l
+	check_same 0 $'aa\t1\nbb\t1\n' mr-map "-l words" "words -l"
 	IN=$'x\tAb\nx\tcd\n'
-	check 0 $'x\tAb\n' mr-map -i grep B
-	check 0 $'x\tAb\n' mr-map grep B -i
+	check_same 0 $'x\tAb\n' mr-map "-i grep B" "grep B -i"
 }
 
 @test "words -c counts in memory: same as words | mr-shuffle | mr-reduce sum" {

@@ -169,10 +169,8 @@ kill_par() {
 		echo "temporary files are not unlinked: $(ls -A tmp)" >&2
 		return 1
 	}
-	kill -"$1" "$PID"
-	local st=0
-	wait "$PID" || st=$?
-	PID=
+	local st
+	kill_wait "$1"
 	[ "$st" -eq "$2" ] || { echo "mr-par exited $st after SIG$1, expected $2" >&2; cat err >&2; return 1; }
 	wait_gone
 	[ -z "$(ls -A tmp)" ] || { echo "files left in TMPDIR after SIG$1: $(ls -A tmp)" >&2; return 1; }

@@ -243,16 +243,13 @@ vs_datamash() {
 }
 
 @test "integer sums are exact over the int64 range" {
-	IN=$'k\t9223372036854775806\nk\t1\n'
-	check 0 $'k\t9223372036854775807\n' mr-reduce sum
-	IN=$'k\t9223372036854775807\nk\t1\nk\t-1\n'
-	check 0 $'k\t9223372036854775807\n' mr-reduce sum
-	IN=$'k\t-9223372036854775807\nk\t-1\nk\t1\n'
-	check 0 $'k\t-9223372036854775807\n' mr-reduce sum
-	IN=$'k\t4611686018427387904\nk\t4611686018427387903\nm\t3\n'
-	check 0 $'k\t9223372036854775807\nm\t3\n' mr-reduce sum
-	IN=$'k\t9007199254740993\nk\t0\n'
-	check 0 $'k\t9007199254740993\n' mr-reduce sum
+	check_inputs mr-reduce sum -- \
+	    $'k\t9223372036854775806\nk\t1\n' $'k\t9223372036854775807\n' \
+	    $'k\t9223372036854775807\nk\t1\nk\t-1\n' $'k\t9223372036854775807\n' \
+	    $'k\t-9223372036854775807\nk\t-1\nk\t1\n' $'k\t-9223372036854775807\n' \
+	    $'k\t4611686018427387904\nk\t4611686018427387903\nm\t3\n' \
+	    $'k\t9223372036854775807\nm\t3\n' \
+	    $'k\t9007199254740993\nk\t0\n' $'k\t9007199254740993\n'
 }
 
 @test "integers near the int64 limits print exactly in min, max, first" {

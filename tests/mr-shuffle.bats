@@ -53,10 +53,8 @@ kill_while_spilling() {
 		echo "spill files are not unlinked right after creation: $(ls -A tmp)" >&2
 		return 1
 	}
-	kill -"$1" "$PID"
-	local st=0
-	wait "$PID" || st=$?
-	PID=
+	local st
+	kill_wait "$1"
 	exec 7>&-
 	[ "$st" -ne 0 ] || { echo "mr-shuffle exited 0 after SIG$1" >&2; return 1; }
 	[ -z "$(ls -A tmp)" ] || { echo "files left in -T dir after SIG$1: $(ls -A tmp)" >&2; return 1; }
@@ -253,11 +251,7 @@ kill_while_spilling() {
 
 @test "-S accepts the minimum 64K in every spelling" {
 	IN=$'b\t1\na\t2\n'
-	check 0 $'a\t2\nb\t1\n' mr-shuffle -S 64K
-	check 0 $'a\t2\nb\t1\n' mr-shuffle -S 64k
-	check 0 $'a\t2\nb\t1\n' mr-shuffle -S 65536
-	check 0 $'a\t2\nb\t1\n' mr-shuffle -S 1M
-	check 0 $'a\t2\nb\t1\n' mr-shuffle -S 1g
+	check_same 0 $'a\t2\nb\t1\n' mr-shuffle "-S 64K" "-S 64k" "-S 65536" "-S 1M" "-S 1g"
 }
 
 @test "a missing -S or -T argument is a usage error" {

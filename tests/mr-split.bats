@@ -53,17 +53,13 @@ setup() {
 
 @test "-n 2 starts a new chunk every 2 lines" {
 	IN=$'a\nb\nc\nd\ne\n'
-	check 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split -n 2
-	check 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split --lines 2
-	check 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split --lines=2
+	check_same 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split "-n 2" "--lines 2" "--lines=2"
 }
 
 @test "-b ends a chunk after the line reaching SIZE bytes, newline included" {
 	# "ab\n" is 3 bytes: reaches 3 exactly; "c\n" 2 + "d\n" 2 = 4 >= 3.
 	IN=$'ab\nc\nd\ne\n'
-	check 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split -b 3
-	check 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split --bytes 3
-	check 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split --bytes=3
+	check_same 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split "-b 3" "--bytes 3" "--bytes=3"
 }
 
 @test "-b never cuts a line longer than SIZE and never makes an empty chunk" {
@@ -139,8 +135,7 @@ setup() {
 	printf 'a1\na2\na3\n' >a
 	printf 'b1\nb2\n' >b
 	IN=$'s1\ns2\ns3\n'
-	check 0 $'a:0\ta1\na:0\ta2\na:1\ta3\nb:2\tb1\nb:2\tb2\n-:3\ts1\n-:3\ts2\n-:4\ts3\n' mr-split -F -n 2 a b -
-	check 0 $'a:0\ta1\na:0\ta2\na:1\ta3\nb:2\tb1\nb:2\tb2\n-:3\ts1\n-:3\ts2\n-:4\ts3\n' mr-split --filename -n 2 a b -
+	check_same 0 $'a:0\ta1\na:0\ta2\na:1\ta3\nb:2\tb1\nb:2\tb2\n-:3\ts1\n-:3\ts2\n-:4\ts3\n' mr-split "-F -n 2 a b -" "--filename -n 2 a b -"
 }
 
 @test "-F names stdin - when there are no operands" {
