@@ -43,8 +43,9 @@ strip(const char **tok, size_t *len, int ascii)
 		while (e > s && ascii_punct(e[-1]))
 			e--;
 	} else {
-		while (s < e && (n = u8_mbtouc(&uc, s, e - s)) > 0 &&
-		    uc != 0xfffd && is_punct(uc))
+		/* u8_mbtoucr fails on invalid UTF-8, not so U+FFFD itself. */
+		while (s < e && (n = u8_mbtoucr(&uc, s, e - s)) > 0 &&
+		    is_punct(uc))
 			s += n;
 		while (e > s && (q = u8_prev(&uc, e, s)) != NULL && is_punct(uc))
 			e = q;
@@ -125,8 +126,10 @@ words_next(struct words *w, const char **tok, size_t *len)
 				continue;
 		}
 		if (w->minlen > 1) {
-			chars = hi < 0x80 ? *len :
-			    u8_mbsnlen((const uint8_t *)*tok, *len);
+			/* Not valid UTF-8: counted in bytes, as documented. */
+			chars = hi < 0x80 ||
+			    u8_check((const uint8_t *)*tok, *len) != NULL ?
+			    *len : u8_mbsnlen((const uint8_t *)*tok, *len);
 			if (chars < w->minlen)
 				continue;
 		}

@@ -117,6 +117,21 @@ setup() {
 	INFILE=in check_file want mr-map words -m 2
 }
 
+@test "words -m counts an incomplete UTF-8 sequence in bytes (found by fuzz_words)" {
+	# u8_mbsnlen counted '\xe2\x82' as one character, and \xc5\xbf\xc5 as two.
+	printf '\xe2\x82 x\xe2\x82 \xc5\xbf\xc5 \xe2\n' >in
+	printf '\xe2\x82\t1\nx\xe2\x82\t1\n\xc5\xbf\xc5\t1\n' >want
+	INFILE=in check_file want mr-map words -m 2
+	printf 'x\xe2\x82\t1\n\xc5\xbf\xc5\t1\n' >want
+	INFILE=in check_file want mr-map words -m 3
+}
+
+@test "words -p strips a leading U+FFFD, a symbol, as a trailing one (found by fuzz_words)" {
+	printf '\xef\xbf\xbdabc abc\xef\xbf\xbd \xef\xbf\xbd \xffabc\n' >in
+	printf 'abc\t1\nabc\t1\n\xffabc\t1\n' >want
+	INFILE=in check_file want mr-map words -p
+}
+
 @test "words -m counts after -p strips" {
 	IN=$'"a," bb. (c) «dé»\n'
 	check 0 $'bb\t1\ndé\t1\n' mr-map words -p -m 2
