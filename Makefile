@@ -131,7 +131,7 @@ FUZZ_B	= build-fuzz
 FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	  -fno-sanitize-recover=all -fsanitize=fuzzer-no-link
 FUZZ_SECONDS = 60
-FUZZERS	= fuzz_rdr fuzz_num fuzz_words fuzz_jobspec fuzz_ops
+FUZZERS	= fuzz_rdr fuzz_num fuzz_words fuzz_jobspec fuzz_ops fuzz_protosrv
 
 fuzz-build:
 	$(MAKE) B=$(FUZZ_B) CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-targets
