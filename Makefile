@@ -6,8 +6,17 @@ MANDIR	?= $(PREFIX)/share/man
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-MRFLAGS	= -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Ilib
+MRFLAGS	= -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Ilib $(HARDEN)
+MRLDFLAGS = -Wl,-z,relro,-z,now
 LDLIBS	= -lbsd -lunistring -lxxhash -lm
+
+# Hardening in every build, outside CFLAGS so that make CFLAGS=... keeps it.
+# _FORTIFY_SOURCE needs optimisation (glibc warns without it) and hides
+# memcpy and friends from the sanitizers' interceptors, so it is left out
+# of unoptimised and sanitizer builds.
+FORTIFY	= $(if $(findstring -fsanitize,$(CFLAGS)),,$(if $(filter \
+	  -O1 -O2 -O3 -Os -Og -Oz -Ofast,$(CFLAGS)),-D_FORTIFY_SOURCE=2))
+HARDEN	= -fstack-protector-strong $(FORTIFY)
 
 # Out-of-tree builds: make B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined"
 B	?= bin
@@ -91,7 +100,7 @@ $(B)/obj/libmr.a: $(OBJS)
 
 $(B)/%: cmd/%.c $(B)/obj/libmr.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
+	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) $(MRLDFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
 
 $(B)/mr-slurm: cmd/mr-slurm.sh
 	@mkdir -p $(@D)
@@ -121,10 +130,40 @@ install: all
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
-clean:
-	rm -rf bin build-asan build-clang
+# libFuzzer targets (tests/fuzz/): the library built with the sanitizers
+# and fuzzer instrumentation in build-fuzz, each target linked against it.
+# make fuzz runs each for FUZZ_SECONDS on a scratch copy of its corpus.
+FUZZ_B	= build-fuzz
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	  -fno-sanitize-recover=all -fsanitize=fuzzer-no-link
+FUZZ_SECONDS = 60
+FUZZERS	= fuzz_rdr fuzz_num fuzz_words fuzz_jobspec fuzz_ops fuzz_protosrv
 
-.PHONY: all asan check check-all check-asan clean install lint
+fuzz-build:
+	$(MAKE) B=$(FUZZ_B) CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzz-targets
+
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-targets: $(FUZZERS:%=$(B)/fuzz/%)
+
+$(B)/fuzz/progopts.h: tests/fuzz/progopts.sh cmd/mr-split.c cmd/mr-map.c \
+	    cmd/mr-shuffle.c cmd/mr-reduce.c cmd/mr-par.c
+	@mkdir -p $(@D)
+	sh tests/fuzz/progopts.sh cmd > $@.tmp && mv $@.tmp $@
+
+$(B)/fuzz/fuzz_jobspec: $(B)/fuzz/progopts.h
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/obj/libmr.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(MRFLAGS) -I$(B)/fuzz $(CPPFLAGS) $(CFLAGS) $(MRLDFLAGS) \
+	    -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
+
+clean:
+	rm -rf bin build-asan build-clang $(FUZZ_B)
+
+.PHONY: all asan check check-all check-asan clean fuzz fuzz-build fuzz-targets \
+	install lint
 
 # Benchmarks need the packages in bench/packages.
 bench: all

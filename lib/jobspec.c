@@ -80,6 +80,10 @@ check_stage(char **argv, int nested, int *cmd, char *err, size_t n)
 			len = strcspn(a + 2, "=");
 			if (len + 4 > sizeof(key))
 				len = sizeof(key) - 4;
+			/* A blank would let a name match across two entries. */
+			if (memchr(a + 2, ' ', len) != NULL)
+				return fail(err, n, "'--%.*s' is not allowed "
+				    "in a job spec", (int)len, a + 2);
 			snprintf(key, sizeof(key), " %.*s ", (int)len, a + 2);
 			if (strstr(p->longopts, key) != NULL && a[2 + len] == '\0')
 				continue;
@@ -177,6 +181,8 @@ lex(const char *s, size_t len, struct jobspec *js, char *err, size_t n)
 		inword = 1;
 		if (c == '\'' || c == '"') {
 			for (q = c, s++; s < end && *s != q; s++) {
+				if (*s == '\0')
+					goto reject;
 				if (q == '"' && (*s == '$' || *s == '`'))
 					goto reject;
 				if (q == '"' && *s == '\\' && s + 1 < end &&

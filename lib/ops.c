@@ -218,6 +218,9 @@ quantile(long double *v, size_t n, long double p)
 
 	if (i + 1 >= n)
 		return v[n - 1];
+	/* An exact rank, as quantile_select: no 0 * inf next to an inf. */
+	if (h == lo)
+		return v[i];
 	return v[i] + (h - lo) * (v[i + 1] - v[i]);
 }
 

@@ -584,6 +584,18 @@ help_has() {
 	    'id 1' '0 still\t1\nfine\t1\n'
 }
 
+@test "job spec: a long option with a blank in it is refused (found by fuzz_jobspec)" {
+	# ' keep-going keep-order ' is in mr-par's allow-list string, but
+	# mr-par has no option of that name: the job used to be accepted.
+	start_daemon
+	R submit "mr-par '--keep-going keep-order' mr-map words" x \
+	    submit "mr-reduce '--hash null' count" x \
+	    submit 'mr-map words' $'ok\n' wait % 10000
+	expect "rejected: '--keep-going keep-order' is not allowed in a job spec" \
+	    "rejected: '--hash null' is not allowed in a job spec" \
+	    'id 1' '0 ok\t1\n'
+}
+
 @test "job spec: empty stages and unterminated quotes" {
 	start_daemon
 	R submit '' x submit '   ' x submit 'mr-map words |' x \

@@ -237,6 +237,13 @@ vs_datamash() {
 	check 0 $'a\t9\n' mr-reduce sum
 }
 
+@test "quantiles at an exact rank next to an inf, with a nan among the values (found by fuzz_ops)" {
+	# The sort path (taken for a nan) computed 3 + 0 * (inf - 3) = nan;
+	# datamash and the selection path give the value at the rank, 3.
+	IN=$'k\t1\nk\t2\nk\t3\nk\tinf\nk\tnan\n'
+	check 0 $'k\t3\t2\t3\n' mr-reduce median q1 perc:50
+}
+
 @test "one value: sstdev and svar are nan, the population ones 0" {
 	IN=$'k\t5\n'
 	check 0 $'k\tnan\tnan\t0\t0\t0\t0\t5\n' mr-reduce sstdev svar pstdev pvar mad iqr median
