@@ -35,11 +35,14 @@ static long double vals[MAXV], sorted[MAXV], dev[MAXV];
 static int isint[MAXV];
 static int64_t ivals[MAXV];
 
+/* NaNs after every number, as lib/ops.c sorts. */
 static int
 cmp_ld(const void *a, const void *b)
 {
 	long double x = *(const long double *)a, y = *(const long double *)b;
 
+	if (isnan(x) || isnan(y))
+		return !!isnan(x) - !!isnan(y);
 	return (x > y) - (x < y);
 }
 
@@ -58,6 +61,13 @@ refq(const long double *v, size_t n, long double p)
 	if (i + 1 >= n || h == lo)
 		return v[i < n ? i : n - 1];
 	return v[i] + (h - lo) * (v[i + 1] - v[i]);
+}
+
+/* The median as datamash takes it: the mean of the middle two. */
+static long double
+refmedian(const long double *v, size_t n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static long double
@@ -121,7 +131,7 @@ holistic(size_t n, int perc, int hasnan)
 
 	memcpy(sorted, vals, n * sizeof(*vals));
 	qsort(sorted, n, sizeof(*sorted), cmp_ld);
-	med = refq(sorted, n, 0.5L);
+	med = refmedian(sorted, n);
 	for (i = 0, devnan = 0; i < n; i++)
 		if (isnan(dev[i] = fabsl(sorted[i] - med)))
 			devnan = 1;
@@ -136,7 +146,7 @@ holistic(size_t n, int perc, int hasnan)
 			ref = refq(sorted, n, 0.75L) - refq(sorted, n, 0.25L);
 			break;
 		case OP_PERC: ref = refq(sorted, n, perc / 100.0L); break;
-		case OP_MAD: ref = 1.4826L * refq(dev, n, 0.5L); break;
+		case OP_MAD: ref = 1.4826L * refmedian(dev, n); break;
 		case OP_MODE: ref = refmode(sorted, n, 0); break;
 		default: ref = refmode(sorted, n, 1); break;
 		}
