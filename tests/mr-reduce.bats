@@ -418,12 +418,12 @@ vs_datamash() {
 @test "an unknown operation is a usage error" {
 	check_bad_arg mr-reduce "mr-reduce: unknown operation 'foo'" foo
 	check_bad_arg mr-reduce "mr-reduce: unknown operation 'SUM'" SUM
-	check_bad_arg mr-reduce "mr-reduce: unknown operation 'geomean'" sum geomean
+	check_bad_arg mr-reduce "mr-reduce: unknown operation 'geomeans'" sum geomeans
 }
 
 @test "a bad field or percentile is a usage error" {
 	local op
-	for op in sum:x sum:0 sum: sum:-1 count:1x perc:101 perc:-1 perc:x perc:50:0 perc:50:x perc:: sum:1:2 mean:99999999999999999999; do
+	for op in sum:x sum:0 sum: count:1x perc:101 perc:-1 perc:x perc:50:0 perc:50:x perc:: sum:1:2 mean:99999999999999999999; do
 		check_bad_arg mr-reduce "mr-reduce: invalid operation '$op'" "$op"
 	done
 }
