@@ -318,8 +318,8 @@ main(int argc, char *argv[])
 		e = op_parse(argv[0], ops + nops, MAXOPS - nops, &n, why,
 		    sizeof(why));
 		if (e == -3)
-			cli_misuse("too many operations: at most %d, each field "
-			    "of a list counting as one", MAXOPS);
+			cli_misuse("too many operations: at most %d, each "
+			    "field of a list counting as one", MAXOPS);
 		/* A hint for what looks like a path; the file system is not
 		 * asked, so that a job spec cannot probe it. */
 		if (e == -1 && strpbrk(argv[0], "./") != NULL)

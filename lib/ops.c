@@ -145,8 +145,8 @@ parse_fields(const char *list, const struct op *tmpl, struct op *ops,
 		else
 			b = a;
 		if (r == 0)
-			snprintf(err, errlen, "'%.*s' is not a field or a range "
-			    "of fields", (int)(comma - item), item);
+			snprintf(err, errlen, "'%.*s' is not a field or a "
+			    "range of fields", (int)(comma - item), item);
 		if (r != 1)
 			return -2;
 		if (a > b) {
@@ -217,8 +217,8 @@ op_parse(const char *word, struct op *ops, size_t max, size_t *n,
 		p = nargs == 1 ? strchr(args[0], ',') : NULL;
 		if (p == NULL || (*p = '\0', !small_num(args[0], 1, MAXFIELD,
 		    &op.field)) || !small_num(p + 1, 1, MAXFIELD, &op.field2)) {
-			snprintf(err, errlen, "%s takes two fields, as %s:F1,F2",
-			    name, name);
+			snprintf(err, errlen, "%s takes two fields, as "
+			    "%s:F1,F2", name, name);
 			goto out;
 		}
 		ops[0] = op;

@@ -554,7 +554,7 @@ def result(xs, ys):
 def show(d):
     if d.is_nan(): return "nan"
     if d.is_infinite(): return "inf" if d > 0 else "-inf"
-    return "{:.17g}".format(d)
+    return "{:.20g}".format(d)
 key, xs, ys = None, [], []
 def flush():
     if key is not None:
