@@ -20,18 +20,29 @@
 #include "xmalloc.h"
 
 static const char synopsis[] =
-    "mr-reduce [-Hz] [--skip-bad] [--format FMT] OP[:ARG]... [-- FILE...]";
+    "mr-reduce [-Hz] [--narm] [--skip-bad] [--format FMT] OP[:ARG]... "
+    "[-- FILE...]";
 static const char head[] =
-    "operations (OP or OP:FIELD, FIELD the 1-based value field, default 1):\n"
-    "  count sum min max absmin absmax range mean median q1 q3 iqr\n"
-    "  perc[:P[:FIELD]] (P in 0..100, default 95) mode antimode pstdev\n"
-    "  sstdev pvar svar mad first last unique countunique collapse\n"
+    "operations, OP or OP:FIELDS; FIELDS is a value field counted from 1\n"
+    "after the key (default 1) or a list such as 1,3 or 2-4 or 1-2,5, one\n"
+    "result column per field:\n"
+    "  count sum min max absmin absmax range\n"
+    "  mean geomean harmmean ms rms\n"
+    "  median q1 q3 iqr mode antimode\n"
+    "  perc[:P[:FIELDS]]      P-th percentile, P an integer 0..100 (95)\n"
+    "  trimmean[:T[:FIELDS]]  mean without the T*n least and greatest\n"
+    "                         values, T a fraction 0..0.5 (0)\n"
+    "  pstdev sstdev pvar svar mad madraw\n"
+    "  pskew sskew pkurt skurt jarque dpo\n"
+    "  first last unique countunique collapse\n"
+    "pair operations, OP:F1,F2 (two value fields):\n"
+    "  pcov scov ppearson spearson dotprod\n"
     "options:\n";
 
 #define MAXOPS	64
 
 static struct op ops[MAXOPS];
-static int nops, skipbad;
+static int nops, skipbad, narm;
 static char delim = '\n', fmt[64] = "%.14Lg";
 static unsigned long long nskipped;
 
@@ -68,33 +79,66 @@ bad:
 	errx(2, "invalid format '%s'", arg);
 }
 
+/* One op's view of a record: its field, and a pair op's second one. */
+struct val {
+	const char	*f, *g;
+	size_t		 flen, glen;
+	struct num	 x, y;
+	int		 na;	/* --narm: an NA among them, skip it */
+};
+
+static void __attribute__((noreturn))
+bad_number(struct rdr *r, const char *f, size_t len, const char *why)
+{
+	if (len > 64)
+		errx(1, "%s:%llu: '%.64s...' %s", r->name, r->lineno, f, why);
+	errx(1, "%s:%llu: '%.*s' %s", r->name, r->lineno, (int)len, f, why);
+}
+
+/*
+ * Field number field of a record, parsed if numeric; with --narm an NA
+ * sets *na and is not parsed. 0 when --skip-bad skips the record.
+ */
+static int
+take_field(struct rdr *r, struct rec *rec, int field, int numeric,
+    const char **f, size_t *flen, struct num *x, int *na)
+{
+	int e;
+
+	if (!rec_field(rec->val, rec->vlen, field, f, flen)) {
+		if (skipbad)
+			return 0;
+		errx(1, "%s:%llu: no field %d", r->name, r->lineno, field);
+	}
+	if (narm && num_isna(*f, *flen)) {
+		*na = 1;
+		return 1;
+	}
+	if (!numeric || (e = num_parse(*f, *flen, x)) == 1)
+		return 1;
+	if (skipbad)
+		return 0;
+	bad_number(r, *f, *flen, e == -1 ? "is out of range" :
+	    "is not a number");
+}
+
 /*
  * Find and parse every op's field of a record. A bad record ends the
  * program, or with --skip-bad is counted and 0 returned.
  */
 static int
-parse_rec(struct rdr *r, struct rec *rec, const char **f, size_t *flen,
-    struct num *x)
+parse_rec(struct rdr *r, struct rec *rec, struct val *v)
 {
 	int i;
 
 	for (i = 0; i < nops; i++) {
-		if (!rec_field(rec->val, rec->vlen, ops[i].field, &f[i],
-		    &flen[i])) {
-			if (skipbad)
-				goto skip;
-			errx(1, "%s:%llu: no field %d", r->name, r->lineno,
-			    ops[i].field);
-		}
-		if (ops[i].numeric && !num_parse(f[i], flen[i], &x[i])) {
-			if (skipbad)
-				goto skip;
-			if (flen[i] > 64)
-				errx(1, "%s:%llu: '%.64s...' is not a number",
-				    r->name, r->lineno, f[i]);
-			errx(1, "%s:%llu: '%.*s' is not a number", r->name,
-			    r->lineno, (int)flen[i], f[i]);
-		}
+		v[i].na = 0;
+		if (!take_field(r, rec, ops[i].field, ops[i].numeric, &v[i].f,
+		    &v[i].flen, &v[i].x, &v[i].na))
+			goto skip;
+		if (ops[i].field2 && !take_field(r, rec, ops[i].field2,
+		    ops[i].numeric, &v[i].g, &v[i].glen, &v[i].y, &v[i].na))
+			goto skip;
 	}
 	return 1;
 skip:
@@ -119,12 +163,14 @@ emit(const char *key, size_t klen, struct acc *accs, struct where *w)
 }
 
 static void
-add_rec(struct acc *accs, const char **f, size_t *flen, struct num *x)
+add_rec(struct acc *accs, struct val *v)
 {
 	int i;
 
 	for (i = 0; i < nops; i++)
-		acc_add(&accs[i], &ops[i], f[i], flen[i], &x[i]);
+		if (!v[i].na)
+			acc_add(&accs[i], &ops[i], v[i].f, v[i].flen, &v[i].x,
+			    &v[i].y);
 }
 
 static void
@@ -134,9 +180,8 @@ reduce_sorted(struct rdr *r)
 	struct buf prev = BUF_INIT;
 	struct where w = { NULL, 0 };
 	struct rec rec;
-	struct num x[MAXOPS];
-	const char *f[MAXOPS];
-	size_t flen[MAXOPS], len;
+	struct val v[MAXOPS];
+	size_t len;
 	int have = 0, valid = 0, c, i;
 	char *line;
 
@@ -161,9 +206,9 @@ reduce_sorted(struct rdr *r)
 			buf_add(&prev, rec.key, rec.klen);
 			have = 1;
 		}
-		if (!parse_rec(r, &rec, f, flen, x))
+		if (!parse_rec(r, &rec, v))
 			continue;
-		add_rec(accs, f, flen, x);
+		add_rec(accs, v);
 		valid = 1;
 		w.name = r->name;
 		w.line = r->lineno;
@@ -182,16 +227,15 @@ reduce_hash(struct rdr *r)
 	struct acc *accs = NULL;
 	struct where *where = NULL;
 	struct rec rec;
-	struct num x[MAXOPS];
-	const char *f[MAXOPS];
-	size_t flen[MAXOPS], len, cap = 0, k;
+	struct val v[MAXOPS];
+	size_t len, cap = 0, k;
 	uint32_t id, *ids;
 	int isnew;
 	char *line;
 
 	while (rdr_next(r, &line, &len)) {
 		rec_split(line, len, &rec);
-		if (!parse_rec(r, &rec, f, flen, x))
+		if (!parse_rec(r, &rec, v))
 			continue;
 		id = htab_intern(&h, rec.key, rec.klen, &isnew);
 		if (id == cap) {
@@ -201,7 +245,7 @@ reduce_hash(struct rdr *r)
 			    (cap - id) * nops * sizeof(*accs));
 			where = xreallocarray(where, cap, sizeof(*where));
 		}
-		add_rec(accs + (size_t)id * nops, f, flen, x);
+		add_rec(accs + (size_t)id * nops, v);
 		where[id].name = r->name;
 		where[id].line = r->lineno;
 	}
@@ -223,12 +267,16 @@ int
 main(int argc, char *argv[])
 {
 	struct rdr r;
+	char why[128];
+	size_t n;
 	int hflag = 0, zflag = 0, e;
 	const struct cli_opt opts[] = {
 		OPT_FN(0, "format", set_format, "FMT",
 		    "printf format of non-integer results (%.14g)"),
 		OPT_FLAG('H', "hash", &hflag,
 		    "accept unsorted input: aggregate in memory"),
+		OPT_FLAG(0, "narm", &narm,
+		    "skip NA, N/A and NaN values (any case) per op"),
 		OPT_FLAG(0, "skip-bad", &skipbad,
 		    "skip records with bad numbers or missing fields"),
 		OPT_FLAG('z', "null", &zflag,
@@ -243,18 +291,23 @@ main(int argc, char *argv[])
 	if (zflag)
 		delim = '\0';
 	for (; argc > 0 && strcmp(argv[0], "--") != 0; argc--, argv++) {
-		if (nops == MAXOPS)
-			cli_misuse("too many operations");
+		e = op_parse(argv[0], ops + nops, MAXOPS - nops, &n, why,
+		    sizeof(why));
+		if (e == -3)
+			cli_misuse("too many operations: at most %d, each "
+			    "field of a list counting as one", MAXOPS);
 		/* A hint for what looks like a path; the file system is not
 		 * asked, so that a job spec cannot probe it. */
-		if ((e = op_parse(argv[0], &ops[nops++])) == -1 &&
-		    strpbrk(argv[0], "./") != NULL)
+		if (e == -1 && strpbrk(argv[0], "./") != NULL)
 			errx(2, "unknown operation '%s' (files go after '--')",
 			    argv[0]);
 		if (e == -1)
 			errx(2, "unknown operation '%s'", argv[0]);
+		if (e == -2 && *why != '\0')
+			errx(2, "invalid operation '%s': %s", argv[0], why);
 		if (e == -2)
 			errx(2, "invalid operation '%s'", argv[0]);
+		nops += n;
 	}
 	if (argc > 0) {
 		argc--;

@@ -27,7 +27,7 @@ static const struct prog progs[] = {
 	    "ignore-case invert key= lower min-length= null punct raw "
 	    "whitespace ", 2 },
 	{ "mr-shuffle", "S:z", " buffer-size= null ", 0 },
-	{ "mr-reduce", "Hz", " format= hash null skip-bad ", -1 },
+	{ "mr-reduce", "Hz", " format= hash narm null skip-bad ", -1 },
 	{ "mr-par", "b:j:kz", " block= jobs= keep-going keep-order null "
 	    "progress retries= ", -1 },
 };

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "num.h"
 
@@ -74,6 +75,7 @@ int
 num_parse(const char *p, size_t n, struct num *x)
 {
 	char tmp[128], *s, *end;
+	int range;
 
 	if (parse_int(p, n, &x->i)) {
 		x->isint = 1;
@@ -94,8 +96,19 @@ num_parse(const char *p, size_t n, struct num *x)
 	errno = 0;
 	x->d = strtold(s, &end);
 	x->isint = 0;
+	range = errno == ERANGE;
 	n = end == s ? 1 : *end != '\0';
 	if (s != tmp)
 		free(s);
-	return n == 0;
+	if (n != 0)
+		return 0;
+	return range ? -1 : 1;
+}
+
+int
+num_isna(const char *p, size_t n)
+{
+	return (n == 2 && strncasecmp(p, "na", 2) == 0) ||
+	    (n == 3 && (strncasecmp(p, "n/a", 3) == 0 ||
+	    strncasecmp(p, "nan", 3) == 0));
 }

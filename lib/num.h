@@ -1,8 +1,11 @@
 /*
  * Parsing numbers in record fields. A decimal integer that fits in int64
  * is kept exact; anything else strtold accepts in whole (leading blanks
- * allowed, nothing after) is a long double. num_parse returns 0 for a
- * field that is not a number.
+ * allowed, nothing after) is a long double. num_parse returns 1 for a
+ * number, 0 for a field that is not a number and -1 for one outside the
+ * range of a long double (strtold's ERANGE: an overflow, or an underflow
+ * to a subnormal or zero). num_isna says whether a field is a missing
+ * value as GNU datamash's --narm sees it.
  */
 #ifndef MR_NUM_H
 #define MR_NUM_H
@@ -17,5 +20,7 @@ struct num {
 };
 
 int	num_parse(const char *, size_t, struct num *);
+/* NA, N/A or NaN in any case, and nothing else. */
+int	num_isna(const char *, size_t);
 
 #endif

@@ -422,3 +422,192 @@ shuffle_lines() {
 sort_by_key() {
 	LC_ALL=C sort -t "$TAB" -k1,1 -s "$@"
 }
+
+# gen_stats SEED KEYS: sorted numeric records for the statistics, with KEYS
+# keys: `KEY<TAB>INT<TAB>DEC<TAB>POS<TAB>HUGE<TAB>TINY<TAB>MIX`: integers,
+# decimals (both signs), positive decimals, magnitudes of 1e100 to 1e150
+# and of 1e-150 to 1e-100 (whose squares and fourth powers a long double
+# still holds), and a mix with exponents. Groups of 1, 2, 3, 4 and up to
+# ~65 records; every 11th key has all its values equal.
+gen_stats() {
+	awk -v seed="$1" -v n="$2" 'BEGIN {
+		srand(seed)
+		for (k = 0; k < n; k++) {
+			key = sprintf("s%04d", k)
+			m = k % 8
+			size = m < 4 ? m + 1 : 5 + int(rand() * rand() * 60)
+			for (i = 0; i < size; i++) {
+				if (i == 0 || k % 11 != 5) {
+					a = int(rand() * 2001) - 1000
+					if (rand() < 0.3) a = int(rand() * 10) - 5
+					b = sprintf("%.3f", (rand() - 0.5) * 2000)
+					p = rand() < 0.2 ? int(rand() * 50) + 1 : sprintf("%.4f", rand() * 100 + 0.001)
+					h = sprintf("%.6e", (rand() - 0.5) * 2 * 10 ^ (100 + int(rand() * 50)))
+					t = sprintf("%.6e", (rand() - 0.5) * 2 * 10 ^ -(100 + int(rand() * 50)))
+					r = rand()
+					if (r < 0.1) c = sprintf("%de%d", int(rand() * 20) - 10, int(rand() * 5))
+					else if (r < 0.2) c = sprintf("%.6g", rand() * 1e-6)
+					else if (r < 0.3) c = sprintf("%.0f", int(rand() * 1e12) - 5e11)
+					else c = sprintf("%.2f", (rand() - 0.3) * 100)
+				}
+				print key "\t" a "\t" b "\t" p "\t" h "\t" t "\t" c
+			}
+		}
+	}'
+}
+
+# with_na SEED: stdin with about one value field in six made a missing
+# value, in one of the spellings datamash --narm skips; every 13th key has
+# all its values missing.
+with_na() {
+	awk -F'\t' -v OFS='\t' -v seed="$1" 'BEGIN {
+		srand(seed)
+		ns = split("NA na N/A n/a NaN nan NAN nA", na, " ")
+	}
+	$1 != key { key = $1; nk++ }
+	{
+		for (i = 2; i <= NF; i++)
+			if (nk % 13 == 0 || rand() < 0.17)
+				$i = na[1 + int(rand() * ns)]
+		print
+	}'
+}
+
+# max_reldiff A B: per result column (after the key), the largest relative
+# difference |a - b| / max(|a|, |b|) between two result files with the
+# same keys, read as decimals (a difference below 1e-300 counts as 0);
+# equal non-numbers count as 0, unequal ones as "mismatch".
+max_reldiff() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+from decimal import Decimal, getcontext, InvalidOperation
+getcontext().prec = 40
+def num(s):
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        return None
+    return d
+worst = {}
+with open(sys.argv[1]) as fa, open(sys.argv[2]) as fb:
+    for la, lb in zip(fa, fb):
+        ra, rb = la.rstrip("\n").split("\t"), lb.rstrip("\n").split("\t")
+        for i, (a, b) in enumerate(zip(ra[1:], rb[1:]), 1):
+            if a == b:
+                r = Decimal(0)
+            else:
+                x, y = num(a), num(b)
+                if x is None or y is None or x.is_nan() or y.is_nan() or x.is_infinite() or y.is_infinite():
+                    worst[i] = "mismatch"
+                    continue
+                m = max(abs(x), abs(y))
+                r = abs(x - y) / m if abs(x - y) > Decimal("1e-300") else Decimal(0)
+            if worst.get(i) != "mismatch":
+                worst[i] = max(worst.get(i, Decimal(0)), r)
+for i in sorted(worst):
+    w = worst[i]
+    print(i, w if w == "mismatch" else "%.3g" % w)
+PY
+}
+
+# stats_oracle OP F [F2]: per key of stdin (sorted records), OP of value
+# field F (and F2 for a pair op), computed exactly in Python: the values as
+# fractions, the statistics module's exact mean, median, pvariance and
+# variance over them, the moments summed exactly, then square roots,
+# logarithms and exponentials in 50-digit decimals. OP is one of the
+# operations mr-reduce has beyond datamash 1.7's or where 1.7 rounds
+# badly; trimmean is trimmean:T. With NARM=1, NA, N/A and NaN (any case)
+# are skipped, a pair when either is; a key without values gives nan.
+stats_oracle() {
+	local py
+	py=$(cat <<'PY'
+import sys, os, statistics
+from fractions import Fraction as F
+from decimal import Decimal as D, getcontext
+getcontext().prec = 50
+op, f1 = sys.argv[1], int(sys.argv[2])
+f2 = int(sys.argv[3]) if len(sys.argv) > 3 else None
+narm = os.environ.get("NARM") == "1"
+trim = None
+if op.startswith("trimmean:"):
+    op, trim = "trimmean", F(op.split(":")[1])
+NAN = D("nan")
+def dec(q): return D(q.numerator) / D(q.denominator)
+def sqrt(q): return dec(q).sqrt()
+def isna(s): return narm and s.lower() in ("na", "n/a", "nan")
+def result(xs, ys):
+    n = len(xs)
+    if n == 0:
+        return NAN
+    if op == "geomean":
+        if any(x < 0 for x in xs): return NAN
+        if any(x == 0 for x in xs): return D(0)
+        return (sum(dec(x).ln() for x in xs) / n).exp()
+    if op == "harmmean":
+        if any(x == 0 for x in xs): return D(0)
+        s = sum(1 / x for x in xs)
+        return D("inf") if s == 0 else dec(n / s)
+    if op in ("ms", "rms"):
+        ms = sum(x * x for x in xs) / n
+        return dec(ms) if op == "ms" else sqrt(ms)
+    if op == "madraw":
+        m = statistics.median(xs)
+        return dec(F(statistics.median([abs(x - m) for x in xs])))
+    if op == "trimmean":
+        if trim >= F(1, 2): return dec(F(statistics.median(xs)))
+        c = int(trim * n)
+        return dec(statistics.mean(sorted(xs)[c:n - c]))
+    if op == "dotprod":
+        return dec(sum(x * y for x, y in zip(xs, ys)))
+    if op in ("pcov", "scov", "ppearson", "spearson"):
+        mx, my = statistics.mean(xs), statistics.mean(ys)
+        cxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+        if op == "pcov": return dec(cxy / n)
+        if n == 1: return NAN
+        if op == "scov": return dec(cxy / (n - 1))
+        sxx = sum((x - mx) ** 2 for x in xs)
+        syy = sum((y - my) ** 2 for y in ys)
+        if sxx == 0 or syy == 0: return NAN
+        return dec(cxy) / (sqrt(sxx) * sqrt(syy))
+    m = statistics.mean(xs)
+    m2 = statistics.pvariance(xs, m)
+    m3 = sum((x - m) ** 3 for x in xs) / n
+    m4 = sum((x - m) ** 4 for x in xs) / n
+    if n < 2 or m2 == 0: return NAN
+    g = dec(m3) / (dec(m2) * sqrt(m2))
+    k = dec(m4 / (m2 * m2)) - 3
+    if op == "pskew": return g
+    if op == "pkurt": return k
+    if op == "jarque": return (-(n * (g * g + k * k / 4) / 6) / 2).exp()
+    if op == "sskew": return NAN if n < 3 else g * D(n * (n - 1)).sqrt() / (n - 2)
+    if n < 4: return NAN
+    sk = D(n - 1) / ((n - 2) * (n - 3)) * ((n + 1) * k + 6)
+    if op == "skurt": return sk
+    ss = g * D(n * (n - 1)).sqrt() / (n - 2)
+    ses = (D(6 * n * (n - 1)) / ((n - 2) * (n + 1) * (n + 3))).sqrt()
+    sek = 2 * ses * (D(n * n - 1) / ((n - 3) * (n + 5))).sqrt()
+    return (-((ss / ses) ** 2 + (sk / sek) ** 2) / 2).exp()
+def show(d):
+    if d.is_nan(): return "nan"
+    if d.is_infinite(): return "inf" if d > 0 else "-inf"
+    return "{:.20g}".format(d)
+key, xs, ys = None, [], []
+def flush():
+    if key is not None:
+        print(key + "\t" + show(result(xs, ys)))
+for line in sys.stdin:
+    r = line.rstrip("\n").split("\t")
+    if r[0] != key:
+        flush()
+        key, xs, ys = r[0], [], []
+    a = r[f1]
+    b = r[f2] if f2 else "0"
+    if isna(a) or isna(b):
+        continue
+    xs.append(F(a))
+    ys.append(F(b))
+flush()
+PY
+)
+	python3 -c "$py" "$@"
+}

@@ -1198,3 +1198,9 @@ stage_procs() {
 	assert_status 1
 	assert_err "mr-netc: write error: No space left on device"
 }
+
+@test "job spec: mr-reduce --narm is allowed and skips NA values" {
+	start_daemon
+	R submit 'mr-reduce --narm sum count' $'a\t1\na\tNA\na\t2\n' wait % 10000
+	expect 'id 1' '0 a\t3\t2\n'
+}

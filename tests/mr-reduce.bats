@@ -7,15 +7,57 @@
 load helper
 
 OPS="count sum min max absmin absmax range mean median q1 q3 iqr perc mode
-antimode pstdev sstdev pvar svar mad first last unique countunique collapse"
+antimode pstdev sstdev pvar svar mad first last unique countunique collapse
+geomean harmmean ms rms madraw sskew pskew skurt pkurt jarque dpo"
+# The single-field statistics that datamash 1.7 has, and its pair ops.
+STATS="geomean harmmean madraw sskew pskew skurt pkurt jarque dpo"
+MOMENTS="sskew pskew skurt pkurt jarque dpo"
+PAIRS="pcov scov ppearson spearson"
 
 setup_file() {
 	gen_numbers 101 400 >"$BATS_FILE_TMPDIR/nums"
+	gen_stats 201 300 >"$BATS_FILE_TMPDIR/stats"
+	# datamash 1.7 takes the mean as sum / n, which for equal decimals is
+	# not quite the value: the moments of such keys come out as rounding
+	# noise (pskew 1 or -1) where the exact answer is nan. Compare those
+	# keys with the Python oracle only.
+	awk -F'\t' 'substr($1, 2) % 11 != 5' "$BATS_FILE_TMPDIR/stats" >"$BATS_FILE_TMPDIR/stats_ne"
+	with_na 202 <"$BATS_FILE_TMPDIR/stats" >"$BATS_FILE_TMPDIR/stats_na"
+	with_na 203 <"$BATS_FILE_TMPDIR/stats_ne" >"$BATS_FILE_TMPDIR/stats_ne_na"
 }
 
 setup() {
 	cd "$BATS_TEST_TMPDIR"
 	NUMS=$BATS_FILE_TMPDIR/nums
+	STATS_IN=$BATS_FILE_TMPDIR/stats
+}
+
+# dm ARGS...: datamash -g1 ARGS on stdin, its NaNs printed as mr-reduce
+# prints every NaN ('nan', never '-nan').
+dm() {
+	datamash -g1 "$@" | sed 's/-nan/nan/g'
+}
+
+# vs_datamash_stats OP [IN]: mr-reduce OP:F agrees with datamash -g1 OP F+1
+# for the six value fields of the generated statistics (file IN, the
+# statistics without their all-equal keys by default).
+vs_datamash_stats() {
+	local op=$1 in=${2:-$BATS_FILE_TMPDIR/stats_ne} f
+	for f in 1 2 3 4 5 6; do
+		dm "$op" $((f + 1)) <"$in" >want
+		INFILE=$in check_results want mr-reduce "$op:$f"
+	done
+}
+
+# vs_oracle OP [IN]: mr-reduce OP:F agrees with stats_oracle OP F on the
+# six value fields of the generated statistics (all keys by default).
+vs_oracle() {
+	local op=$1 in=${2:-$STATS_IN} f
+	command -v python3 >/dev/null || skip "no python3"
+	for f in 1 2 3 4 5 6; do
+		stats_oracle "$op" "$f" <"$in" >want
+		INFILE=$in check_results want mr-reduce ${NARM:+--narm} "$op:$f"
+	done
 }
 
 # mode_oracle MODE|ANTI FIELD: per key of the generated numbers, the most
@@ -149,7 +191,7 @@ vs_datamash() {
 	for f in 1 2 3; do
 		ops=()
 		for op in $OPS; do ops+=("$op:$f"); done
-		ops+=("perc:10:$f" "perc:50:$f")
+		ops+=("perc:10:$f" "perc:50:$f" "trimmean:0.2:$f" "pcov:$f,$((4 - f))" "dotprod:$f,$f")
 		mr-reduce "${ops[@]}" <sorted >want
 		INFILE=shuffled check_file want mr-reduce -H "${ops[@]}"
 	done
@@ -422,12 +464,12 @@ vs_datamash() {
 @test "an unknown operation is a usage error" {
 	check_bad_arg mr-reduce "mr-reduce: unknown operation 'foo'" foo
 	check_bad_arg mr-reduce "mr-reduce: unknown operation 'SUM'" SUM
-	check_bad_arg mr-reduce "mr-reduce: unknown operation 'geomean'" sum geomean
+	check_bad_arg mr-reduce "mr-reduce: unknown operation 'geomeans'" sum geomeans
 }
 
 @test "a bad field or percentile is a usage error" {
 	local op
-	for op in sum:x sum:0 sum: sum:-1 count:1x perc:101 perc:-1 perc:x perc:50:0 perc:50:x perc:: sum:1:2 mean:99999999999999999999; do
+	for op in sum:x sum:0 sum: count:1x perc:101 perc:-1 perc:x perc:50:0 perc:50:x perc:: sum:1:2 mean:99999999999999999999; do
 		check_bad_arg mr-reduce "mr-reduce: invalid operation '$op'" "$op"
 	done
 }
@@ -470,4 +512,288 @@ vs_datamash() {
 	assert_out $'a\t1\n'
 	assert_err 'mr-reduce: skipped 1 record with a bad or missing field'
 	grep -qF 'skipped 1 record with a bad or missing field' "$BATS_TEST_DIRNAME/../man/mr-reduce.1"
+}
+
+# ---- datamash's statistics ------------------------------------------------
+
+@test "the generated statistics have every shape of key" {
+	local in=$BATS_FILE_TMPDIR/stats
+	cut -f1 "$in" | uniq -c | awk '{ n[$1 > 4 ? 5 : $1]++ } END { exit !(n[1] && n[2] && n[3] && n[4] && n[5]) }'
+	# keys of several records whose values are all equal
+	awk -F'\t' '$1 == "s0060"' "$in" | cut -f2- | sort -u | awk 'END { exit NR != 1 }'
+	[ "$(grep -c '^s0060' "$in")" -gt 4 ]
+	grep -q $'\t-[0-9.]*e+1[0-9][0-9]\t' "$in"
+	grep -q $'\t-\\?[0-9.]*e-1[0-9][0-9]\t' "$in"
+	grep -qiE $'\t(na|n/a|nan)(\t|$)' "$BATS_FILE_TMPDIR/stats_na"
+}
+
+@test "geomean matches datamash" { vs_datamash_stats geomean; vs_datamash_stats geomean "$STATS_IN"; }
+@test "harmmean matches datamash" { vs_datamash_stats harmmean; vs_datamash_stats harmmean "$STATS_IN"; }
+@test "madraw matches datamash" { vs_datamash_stats madraw; vs_datamash_stats madraw "$STATS_IN"; }
+@test "sskew matches datamash (keys of unequal values)" { vs_datamash_stats sskew; }
+@test "pskew matches datamash (keys of unequal values)" { vs_datamash_stats pskew; }
+@test "skurt matches datamash (keys of unequal values)" { vs_datamash_stats skurt; }
+@test "pkurt matches datamash (keys of unequal values)" { vs_datamash_stats pkurt; }
+@test "jarque matches datamash (keys of unequal values)" { vs_datamash_stats jarque; }
+@test "dpo matches datamash (keys of unequal values)" { vs_datamash_stats dpo; }
+
+@test "trimmean:T and trimmean:T:FIELD match datamash trimmean:T" {
+	local t f in=$STATS_IN
+	dm trimmean 2 <"$in" >want
+	INFILE=$in check_results want mr-reduce trimmean
+	for t in 0 0.1 0.2 0.25 0.3 0.45 0.5; do
+		for f in 1 2 3 4 5 6; do
+			dm "trimmean:$t" $((f + 1)) <"$in" >want
+			INFILE=$in check_results want mr-reduce "trimmean:$t:$f"
+		done
+	done
+}
+
+@test "every statistic matches an exact Python oracle, all-equal keys too" {
+	local op
+	for op in $STATS ms rms trimmean:0.2 trimmean:0.5; do
+		vs_oracle "$op"
+	done
+}
+
+@test "ms and rms match the Python oracle (datamash 1.8's, not in 1.7)" {
+	vs_oracle ms
+	vs_oracle rms
+	IN=$'a\t3\na\t-4\nb\t2\n'
+	check 0 $'a\t12.5\t3.5355339059327\nb\t4\t2\n' mr-reduce ms rms
+}
+
+@test "keys of equal values: the moments are nan, the means the value" {
+	IN=$'a\t0.1\na\t0.1\na\t0.1\na\t0.1\na\t0.1\n'
+	check 0 $'a\tnan\tnan\tnan\tnan\tnan\tnan\t0.1\t0.1\t0.1\t0\n' mr-reduce sskew pskew skurt pkurt jarque dpo geomean harmmean trimmean:0.2 madraw
+}
+
+@test "one and two values: the edge cases of datamash" {
+	IN=$'a\t5\n'
+	check 0 $'a\t5\t5\t25\t5\t0\tnan\tnan\tnan\tnan\tnan\tnan\t5\n' mr-reduce geomean harmmean ms rms madraw sskew pskew skurt pkurt jarque dpo trimmean:0.5
+	# two values: pskew 0 exactly, pkurt -2, skurt and dpo need four
+	IN=$'a\t1\na\t3\n'
+	dm geomean 2 harmmean 2 madraw 2 sskew 2 pskew 2 skurt 2 pkurt 2 jarque 2 dpo 2 < <(printf '%s' "$IN") >want
+	check 0 "$(cat want)"$'\n' mr-reduce geomean harmmean madraw sskew pskew skurt pkurt jarque dpo
+	check 0 $'a\t1.7320508075689\t1.5\t1\tnan\t0\tnan\t-2\t0.84648172489061\tnan\n' mr-reduce geomean harmmean madraw sskew pskew skurt pkurt jarque dpo
+}
+
+@test "geomean and harmmean of values <= 0, as datamash: nan, 0 or the formula" {
+	IN=$'a\t-1\na\t4\na\t2\nb\t0\nb\t4\nc\t-2\nc\t0\nd\t-1\nd\t-4\n'
+	dm geomean 2 harmmean 2 < <(printf '%s' "$IN") >want
+	check 0 "$(cat want)"$'\n' mr-reduce geomean harmmean
+	check 0 $'a\tnan\t-12\nb\t0\t0\nc\tnan\t0\nd\tnan\t-1.6\n' mr-reduce geomean harmmean
+}
+
+@test "huge and tiny magnitudes: the moments are scale-free" {
+	IN=$'a\t1e300\na\t2e300\na\t4e300\na\t8e300\nb\t1e-300\nb\t2e-300\nb\t4e-300\nb\t8e-300\nc\t1\nc\t2\nc\t4\nc\t8\n'
+	capture mr-reduce pskew sskew pkurt skurt jarque dpo
+	assert_status 0
+	[ "$(cut -f2- .out | sort -u | wc -l)" -eq 1 ] || fail_with "the three keys differ"
+	dm pskew 2 sskew 2 pkurt 2 skurt 2 jarque 2 dpo 2 < <(printf '%s' "$IN") >want
+	same_results .out want
+	IN=$'a\t1e4000\na\t3e4000\n'
+	check 0 $'a\t2e+4000\t1.7320508075689e+4000\t1.5e+4000\n' mr-reduce mean geomean harmmean
+}
+
+# ---- pair operations -------------------------------------------------------
+
+@test "pcov, scov, ppearson and spearson match datamash OP F1:F2" {
+	local op p in=$BATS_FILE_TMPDIR/stats_ne
+	for op in $PAIRS; do
+		for p in 1,2 2,3 4,5 3,6 1,1 6,2; do
+			dm "$op" "$((${p%,*} + 1)):$((${p#*,} + 1))" <"$in" >want
+			INFILE=$in check_results want mr-reduce "$op:$p"
+		done
+	done
+}
+
+@test "pair operations and dotprod match the Python oracle" {
+	command -v python3 >/dev/null || skip "no python3"
+	local op p
+	for op in $PAIRS dotprod; do
+		for p in 1,2 2,3 4,5 3,6 1,1; do
+			stats_oracle "$op" "${p%,*}" "${p#*,}" <"$STATS_IN" >want
+			INFILE=$STATS_IN check_results want mr-reduce "$op:$p"
+		done
+	done
+}
+
+@test "pair operations by hand: one record, equal values, dotprod" {
+	IN=$'a\t1\t2\na\t3\t5\na\t4\t4\nb\t2\t7\nc\t1\t5\nc\t2\t5\n'
+	check 0 $'a\t1.2222222222222\t1.8333333333333\t0.78571428571429\t0.78571428571429\t33\nb\t0\tnan\tnan\tnan\t14\nc\t0\t0\tnan\tnan\t15\n' mr-reduce pcov:1,2 scov:1,2 ppearson:1,2 spearson:1,2 dotprod:1,2
+}
+
+# ---- field lists ------------------------------------------------------------
+
+@test "field lists and ranges give one column per field, in order, as one field at a time" {
+	local op
+	for op in sum mean min collapse median sskew trimmean:0.2 perc:90 count; do
+		mr-reduce "$op:1" "$op:3" <"$STATS_IN" >want
+		INFILE=$STATS_IN check_file want mr-reduce "$op:1,3"
+		mr-reduce "$op:2" "$op:3" "$op:4" <"$STATS_IN" >want
+		INFILE=$STATS_IN check_file want mr-reduce "$op:2-4"
+		mr-reduce "$op:1" "$op:2" "$op:5" "$op:3" "$op:3" <"$STATS_IN" >want
+		INFILE=$STATS_IN check_file want mr-reduce "$op:1-2,5,3-3,3"
+	done
+	dm sum 2,4 mean 3-5 <"$STATS_IN" >want
+	INFILE=$STATS_IN check_results want mr-reduce sum:1,3 mean:2-4
+	INFILE=$STATS_IN check_results want mr-reduce -H sum:1,3 mean:2-4
+}
+
+@test "a bad field list, pair or trim fraction is a usage error that says why" {
+	local a
+	while IFS='|' read -r a why; do
+		check_bad_arg mr-reduce "mr-reduce: invalid operation '$a': $why" "$a"
+	done <<'EOF2'
+sum:1,,|empty field in the list
+sum:,1|empty field in the list
+sum:1,|empty field in the list
+sum:4-2|the range '4-2' goes down
+sum:0-2|field 0 is not from 1 to 1000000
+sum:1,0|field 0 is not from 1 to 1000000
+sum:1-2000000|field 2000000 is not from 1 to 1000000
+sum:1-|'1-' is not a field or a range of fields
+sum:-1|'-1' is not a field or a range of fields
+sum:1-2-3|'1-2-3' is not a field or a range of fields
+sum:x,1|'x' is not a field or a range of fields
+perc:50:3-1|the range '3-1' goes down
+pcov|pcov takes two fields, as pcov:F1,F2
+pcov:1|pcov takes two fields, as pcov:F1,F2
+scov:1,2,3|scov takes two fields, as scov:F1,F2
+dotprod:1-2|dotprod takes two fields, as dotprod:F1,F2
+ppearson:0,1|ppearson takes two fields, as ppearson:F1,F2
+trimmean:0.6|the trim fraction '0.6' is not from 0 to 0.5
+trimmean:1|the trim fraction '1' is not from 0 to 0.5
+trimmean:-0.1|the trim fraction '-0.1' is not from 0 to 0.5
+trimmean:x|the trim fraction 'x' is not from 0 to 0.5
+trimmean:nan|the trim fraction 'nan' is not from 0 to 0.5
+trimmean:|the trim fraction '' is not from 0 to 0.5
+EOF2
+	for a in trimmean:0.2:0 trimmean:0.2:x trimmean:0.1:1:2 pcov:1,2:3; do
+		check_bad_arg mr-reduce "mr-reduce: invalid operation '$a'" "$a"
+	done
+}
+
+@test "64 results at most, each field of a list counting as one" {
+	IN=$'a\t1\n'
+	local ops=() i
+	for i in $(seq 63); do ops+=(sum); done
+	capture mr-reduce "${ops[@]}" count
+	assert_status 0
+	check_usage mr-reduce "mr-reduce: too many operations: at most 64, each field of a list counting as one" "${ops[@]}" sum:1,1
+	check_usage mr-reduce "mr-reduce: too many operations: at most 64, each field of a list counting as one" sum:1-65
+	check_usage mr-reduce "mr-reduce: too many operations: at most 64, each field of a list counting as one" sum:1-1000000
+	IN=$'a\t1\t2\n'
+	check_err 1 'mr-reduce: stdin:1: no field 3' mr-reduce sum:1-64
+}
+
+# ---- --narm ------------------------------------------------------------------
+
+@test "--narm: every op matches datamash --narm on data with NA, N/A and NaN" {
+	local op f in=$BATS_FILE_TMPDIR/stats_ne_na
+	for op in count sum min max absmin absmax range mean median q1 q3 iqr perc:95 mode pstdev sstdev pvar svar mad first last unique countunique collapse $STATS trimmean:0.2; do
+		for f in 1 3 5; do
+			dm --narm "$op" $((f + 1)) <"$in" >want
+			INFILE=$in check_results want mr-reduce --narm "$op:$f"
+		done
+	done
+	dm --narm sum 2-7 median 3 <"$in" >want
+	INFILE=$in check_results want mr-reduce --narm sum:1-6 median:2
+	INFILE=$in check_results want mr-reduce --narm -H sum:1-6 median:2
+}
+
+@test "--narm: the statistics and pair ops match the Python oracle, a pair skipped when either is NA" {
+	command -v python3 >/dev/null || skip "no python3"
+	local op p in=$BATS_FILE_TMPDIR/stats_na
+	for op in $STATS ms rms trimmean:0.2; do
+		NARM=1 vs_oracle "$op" "$in"
+	done
+	for op in $PAIRS dotprod; do
+		for p in 1,2 4,5 3,6; do
+			NARM=1 stats_oracle "$op" "${p%,*}" "${p#*,}" <"$in" >want
+			INFILE=$in check_results want mr-reduce --narm "$op:$p"
+		done
+	done
+}
+
+@test "--narm: a key whose values were all skipped prints what datamash prints" {
+	IN=$'a\tNA\na\tn/a\na\tNaN\nb\t2\n'
+	local ops="count sum min max absmin absmax range mean median first last unique collapse countunique mode sstdev geomean trimmean madraw sskew jarque"
+	dm --narm $(for o in $ops; do printf '%s 2 ' "$o"; done) < <(printf '%s' "$IN") >want
+	check 0 "$(cat want)"$'\n' mr-reduce --narm $ops
+	check 0 $'a\t0\t0\t-inf\tinf\tnan\tnan\tnan\tnan\nb\t1\t2\t2\t2\t0\t2\t4\t4\n' mr-reduce --narm count sum min max pcov:1,1 rms dotprod:1,1 ms
+}
+
+@test "--narm: only NA, N/A and NaN in any case; -nan, NANA and an empty field are not" {
+	IN=$'a\tnA\na\tN/a\na\tnAn\na\t2\n'
+	check 0 $'a\t2\t1\n' mr-reduce --narm sum count
+	IN=$'a\t-nan\n'
+	check 0 $'a\tnan\n' mr-reduce --narm sum
+	for v in NANA NA. '' ' NA' N/A/; do
+		IN="a${TAB}$v"$'\n'
+		check_err 1 "mr-reduce: stdin:1: '$v' is not a number" mr-reduce --narm sum
+	done
+	# without --narm, NaN is a number and NA is not
+	IN=$'a\tNaN\n'
+	check 0 $'a\tnan\n' mr-reduce sum
+	IN=$'a\tNA\n'
+	check_err 1 "mr-reduce: stdin:1: 'NA' is not a number" mr-reduce sum
+}
+
+@test "--narm skips per op: the other fields of the record still count" {
+	IN=$'a\t1\tNA\na\tNA\t5\na\t3\t7\n'
+	check 0 $'a\t2\t4\t2\t12\t0\t21\t1,3\t2\t2\n' mr-reduce --narm count sum count:2 sum:2 pcov:1,2 dotprod:1,2 collapse count:1,1
+}
+
+# ---- numbers out of range, long --format output --------------------------
+
+@test "numbers out of the long double range are an error naming file and line" {
+	local v
+	for v in 1e99999 -1e99999 1e-20000 1e-4940 0x1p-16446 1e5000; do
+		IN=$'a\t1\n'"a${TAB}$v"$'\n'
+		check_err 1 "mr-reduce: stdin:2: '$v' is out of range" mr-reduce sum
+		check_err 1 "mr-reduce: stdin:2: '$v' is out of range" mr-reduce -H count mean
+	done
+	printf 'a\t1e99999\n' >in.tsv
+	check_err 1 "mr-reduce: in.tsv:1: '1e99999' is out of range" mr-reduce sum -- in.tsv
+	# what datamash says of the same
+	printf 'a\t1e99999\n' | datamash -g1 sum 2 2>dmerr && false
+	grep -qF "invalid numeric value in line 1 field 2: '1e99999'" dmerr
+	# inf, the largest and the smallest normal long double are numbers
+	IN=$'a\tinf\nb\t1.18973149535723176502e+4932\nc\t3.36210314311209350626e-4932\nd\t0e-99999\n'
+	check 0 $'a\tinf\nb\t1.1897314953572e+4932\nc\t3.3621031431121e-4932\nd\t0\n' mr-reduce sum
+	# --skip-bad skips such a record
+	IN=$'a\t1\na\t1e99999\na\t2\n'
+	capture mr-reduce --skip-bad sum
+	assert_status 0
+	assert_out $'a\t3\n'
+	assert_err 'mr-reduce: skipped 1 record with a bad or missing field'
+}
+
+@test "--format output is as long as printf makes it, never cut" {
+	IN=$'k\t1e300\n'
+	check 0 "k${TAB}$(printf '%f' 1e300)"$'\n' mr-reduce --format %f sum
+	IN=$'k\t1.5e4000\n'
+	capture mr-reduce --format %.3f sum
+	assert_status 0
+	[ "$(wc -c <.out)" -eq $((2 + 4001 + 4 + 1)) ] || fail_with "wrong length"
+	IN=$'k\t0.5\n'
+	check 0 "k${TAB}$(printf '%300.2f' 0.5)"$'\n' mr-reduce --format %300.2f sum
+}
+
+# ---- help and man page ------------------------------------------------------
+
+@test "--help and the man page name every operation" {
+	local op man=$BATS_TEST_DIRNAME/../man/mr-reduce.1
+	capture mr-reduce --help
+	assert_status 0
+	for op in $OPS trimmean $PAIRS dotprod; do
+		grep -qE "(^| )$op( |\[|$)" .out || fail_with "--help lacks $op"
+		grep -qE "^\.It Cm (.* )?$op( ,|$)" "$man" || fail_with "man page lacks $op"
+	done
+	grep -qF 'perc[:P[:FIELDS]]' .out
+	grep -qF 'trimmean[:T[:FIELDS]]' .out
+	grep -qF 'OP:F1,F2' .out
+	grep -qF -- '--narm' .out
 }
