@@ -101,7 +101,7 @@ run(const struct op *op, size_t n, int forcesort, long double *r)
 		x.isint = isint[i];
 		x.i = ivals[i];
 		x.d = vals[i];
-		acc_add(&a, op, "", 0, &x);
+		acc_add(&a, op, "", 0, &x, NULL);
 	}
 	if (forcesort)
 		a.nan = 1;
@@ -123,8 +123,8 @@ static void
 holistic(size_t n, int perc, int hasnan)
 {
 	static const enum op_type types[] = { OP_MEDIAN, OP_Q1, OP_Q3,
-	    OP_IQR, OP_PERC, OP_MAD, OP_MODE, OP_ANTIMODE };
-	struct op op = { 0, 1, perc, 1 };
+	    OP_IQR, OP_PERC, OP_MAD, OP_MADRAW, OP_MODE, OP_ANTIMODE };
+	struct op op = { .field = 1, .perc = perc, .numeric = 1 };
 	long double ref = 0, r, med;
 	size_t t, i;
 	int devnan;
@@ -147,10 +147,11 @@ holistic(size_t n, int perc, int hasnan)
 			break;
 		case OP_PERC: ref = refq(sorted, n, perc / 100.0L); break;
 		case OP_MAD: ref = 1.4826L * refmedian(dev, n); break;
+		case OP_MADRAW: ref = refmedian(dev, n); break;
 		case OP_MODE: ref = refmode(sorted, n, 0); break;
 		default: ref = refmode(sorted, n, 1); break;
 		}
-		if (op.type == OP_MAD && devnan)
+		if ((op.type == OP_MAD || op.type == OP_MADRAW) && devnan)
 			continue;
 		CHECK(run(&op, n, 0, &r) == 0);
 		CHECK(same(r, ref));
@@ -164,7 +165,7 @@ holistic(size_t n, int perc, int hasnan)
 static void
 streaming(size_t n)
 {
-	struct op op = { 0, 1, 95, 1 };
+	struct op op = { .field = 1, .perc = 95, .numeric = 1 };
 	__int128 isum = 0;
 	long double sum = 0, asum = 0, sq = 0, mean, m2 = 0, tol, r;
 	long double mn = vals[0], mx = vals[0], amn = vals[0], amx = vals[0];
