@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "clock.h"
 #include "cli.h"
 #include "listen.h"
 #include "log.h"
@@ -38,16 +39,19 @@ static const char synopsis[] =
     "mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]\n"
     "               [--token-file FILE] [--keep-results] [--expire SECS]\n"
     "               [--max-input SIZE] [--max-output SIZE] [--max-time SECS]\n"
-    "               [--max-queue N] [--timeout SECS] [--pidfile FILE] [--syslog]";
+    "               [--max-queue N] [--max-results N] [--max-conns N]\n"
+    "               [--timeout SECS] [--pidfile FILE] [--syslog]";
 static const char options[] =
     "  -d, --daemon            detach; see --pidfile\n"
     "      --expire=SECS       forget unfetched results after SECS (3600)\n"
     "  -j, --jobs=N            run N jobs at a time (default: online CPUs)\n"
     "      --keep-results      a result may be fetched more than once\n"
     "  -l, --listen=ADDR       TCP address (default 127.0.0.1)\n"
+    "      --max-conns=N       most connections at a time (4096)\n"
     "      --max-input=SIZE    largest job data (64M)\n"
     "      --max-output=SIZE   largest job result (64M)\n"
     "      --max-queue=N       most queued jobs (1000)\n"
+    "      --max-results=N     most jobs kept, results not fetched (10000)\n"
     "      --max-time=SECS     longest job run time (300)\n"
     "  -p, --port=PORT         TCP port (1936; 0: any free port)\n"
     "      --pidfile=FILE      with -d, write the pid to FILE\n"
@@ -61,7 +65,8 @@ static const char options[] =
 
 enum {
 	OPT_EXPIRE = 256, OPT_KEEP, OPT_MAXIN, OPT_MAXOUT, OPT_MAXQUEUE,
-	OPT_MAXTIME, OPT_PIDFILE, OPT_SPOOL, OPT_SYSLOG, OPT_TIMEOUT, OPT_TOKEN
+	OPT_MAXTIME, OPT_PIDFILE, OPT_SPOOL, OPT_SYSLOG, OPT_TIMEOUT, OPT_TOKEN,
+	OPT_MAXCONNS, OPT_MAXRESULTS
 };
 
 static const struct option longopts[] = {
@@ -70,9 +75,11 @@ static const struct option longopts[] = {
 	{ "jobs",	required_argument,	NULL, 'j' },
 	{ "keep-results", no_argument,		NULL, OPT_KEEP },
 	{ "listen",	required_argument,	NULL, 'l' },
+	{ "max-conns",	required_argument,	NULL, OPT_MAXCONNS },
 	{ "max-input",	required_argument,	NULL, OPT_MAXIN },
 	{ "max-output",	required_argument,	NULL, OPT_MAXOUT },
 	{ "max-queue",	required_argument,	NULL, OPT_MAXQUEUE },
+	{ "max-results", required_argument,	NULL, OPT_MAXRESULTS },
 	{ "max-time",	required_argument,	NULL, OPT_MAXTIME },
 	{ "pidfile",	required_argument,	NULL, OPT_PIDFILE },
 	{ "port",	required_argument,	NULL, 'p' },
@@ -85,10 +92,15 @@ static const struct option longopts[] = {
 };
 
 #define TICK_MS		50
+/* Out of descriptors: the listeners are left alone for so long. */
+#define BACKOFF		0.25
+/* Connections accepted from one listener in one round, at most. */
+#define ACCEPTS		64
 
 static struct netd	 netd;
 static struct listen	 lst;
 static int		 listeners[2] = { -1, -1 };
+static double		 backoff;	/* until this clock_mono */
 
 /* SIGCHLD: reap; SIGTERM, SIGINT, SIGHUP: stop. */
 static void
@@ -117,16 +129,25 @@ on_signal(int sigfd)
 static void
 accept_conns(int lfd)
 {
-	int fd;
+	int fd, k;
 
-	while ((fd = listen_accept(&lst, lfd)) != -1)
+	for (k = 0; k < ACCEPTS; k++) {
+		if ((fd = listen_accept(&lst, lfd)) == -1) {
+			if (errno == EMFILE || errno == ENFILE) {
+				log_msg("out of descriptors: a client turned "
+				    "away, none accepted for %.2fs", BACKOFF);
+				backoff = clock_mono() + BACKOFF;
+			}
+			return;
+		}
 		netd_accept(&netd, fd);
+	}
 }
 
 static void
 loop(int sigfd)
 {
-	struct pollfd *pfd = xcalloc(NETD_MAXCONNS + 3, sizeof(*pfd));
+	struct pollfd *pfd = xcalloc(netd.maxconns + 3, sizeof(*pfd));
 	struct jobq *q = &netd.jobs;
 	int n, i, k, base;
 
@@ -139,7 +160,7 @@ loop(int sigfd)
 		pfd[n].fd = sigfd;
 		pfd[n++].events = POLLIN;
 		for (k = 0; k < 2; k++)
-			if (listeners[k] != -1) {
+			if (listeners[k] != -1 && clock_mono() >= backoff) {
 				pfd[n].fd = listeners[k];
 				pfd[n++].events = POLLIN;
 			}
@@ -181,7 +202,7 @@ main(int argc, char *argv[])
 	struct jobq *q = &netd.jobs;
 	struct pidfh *pfh = NULL;
 	struct rlimit rl;
-	int ch, dflag = 0, lflag = 0, usesyslog = 0, sigfd;
+	int ch, dflag = 0, lflag = 0, usesyslog = 0, sigfd, k;
 	ssize_t len;
 	long nproc;
 
@@ -218,6 +239,10 @@ main(int argc, char *argv[])
 		case OPT_KEEP:
 			netd.keepresults = 1;
 			break;
+		case OPT_MAXCONNS:
+			netd.maxconns = cli_num(optarg, 1, NETD_MAXCONNS_MAX,
+			    "connection limit");
+			break;
 		case OPT_MAXIN:
 			netd.maxin = cli_size(optarg, 1, UINT32_MAX,
 			    "input limit");
@@ -229,6 +254,10 @@ main(int argc, char *argv[])
 		case OPT_MAXQUEUE:
 			netd.maxqueue = cli_num(optarg, 1, 1000000,
 			    "queue limit");
+			break;
+		case OPT_MAXRESULTS:
+			netd.maxresults = cli_num(optarg, 1, 10000000,
+			    "result limit");
 			break;
 		case OPT_MAXTIME:
 			q->maxtime = cli_num(optarg, 1, 1LL << 30,
@@ -293,12 +322,17 @@ main(int argc, char *argv[])
 			    msg);
 		log_msg("listening on %s", unixpath);
 	}
-	if (netd.spool != NULL && netd_recover(&netd, msg, sizeof(msg)) == -1)
-		err(1, "cannot set up the spool: '%s'", msg);
+	if (netd_open(&netd, msg, sizeof(msg)) == -1)
+		errx(1, "%s", msg);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	k = netd.maxconns;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    netd_fit_conns(&netd, rl.rlim_cur) < k)
+		log_msg("at most %d connections (%llu descriptors)",
+		    netd.maxconns, (unsigned long long)rl.rlim_cur);
 	listen_init(&lst);
 	if (dflag) {
 		if (pidpath != NULL && (pfh = pidfile_open(pidpath, 0644,
@@ -309,11 +343,13 @@ main(int argc, char *argv[])
 			err(1, "daemon");
 		if (pfh != NULL)
 			pidfile_write(pfh);
+		netd_detached(&netd);
 	}
 	sigfd = child_setup();
 
 	loop(sigfd);
 	netd_flush(&netd);
+	netd_close(&netd);
 	log_msg("stopped");
 	if (pfh != NULL)
 		pidfile_remove(pfh);

@@ -183,7 +183,8 @@ now_ms() {
 	capture mr-netd -h
 	assert_status 0
 	for o in -d -j -l -p -U --spool --token-file --keep-results --expire \
-	    --max-input --max-output --max-time --max-queue --timeout --pidfile \
+	    --max-input --max-output --max-time --max-queue --max-results \
+	    --max-conns --timeout --pidfile \
 	    --syslog; do
 		help_has "$o" || fail_with "mr-netd -h does not list $o"
 	done
@@ -444,9 +445,9 @@ help_has() {
 	assert_status 0
 	[ "$(head -n 1 .out)" = 'id 2' ] || fail_with "1000 bytes refused"
 	R submit 'mr-map lines' @d1001 eof 3
-	expect 'rejected: data of 1001 bytes is over the limit of 1000' closed
+	expect 'rejected: data of 1001 bytes is over the input limit of 1000 (--max-input)' closed
 	R put big @d1001 eof 3
-	expect 'refused(1): data of 1001 bytes is over the limit of 1000' closed
+	expect 'refused(1): data of 1001 bytes is over the input limit of 1000 (--max-input)' closed
 	R put big @d1000 submit-on 'mr-map words' big wait % 10000
 	expect ok 'id 3' "0 $(cat d1000)\\t1\\n"
 	printf '%65537s' '' >spec65537
@@ -608,10 +609,10 @@ help_has() {
 	t0=$(now_ms)
 	R submit mr-shuffle @"$BIG" wait % 30000
 	t1=$(now_ms)
-	expect 'id 1' '3 over the time limit'
+	expect 'id 1' '3 over the time limit of 1s (--max-time)'
 	[ $((t1 - t0)) -ge 900 ] || fail_with "failed after $((t1 - t0)) ms"
 	no_job_procs
-	grep -qE '^mr-netd: job 1 failed in [0-9.]+s: over the time limit$' "$LOG"
+	grep -qE '^mr-netd: job 1 failed in [0-9.]+s: over the time limit of 1s \(--max-time\)$' "$LOG"
 	# Still serving, and a short job is not touched by the limit.
 	R submit 'mr-map words' $'a\n' wait % 10000
 	expect 'id 2' '0 a\t1\n'
@@ -620,7 +621,7 @@ help_has() {
 @test "--max-time: the instances of mr-par in a job do not survive it either" {
 	start_daemon --max-time 1
 	R submit "$GREP_SPEC" @"$AAA" wait % 30000
-	expect 'id 1' '3 over the time limit'
+	expect 'id 1' '3 over the time limit of 1s (--max-time)'
 	no_job_procs
 }
 
@@ -645,7 +646,7 @@ help_has() {
 @test "--max-output: a job writing more fails 'result over the output limit'" {
 	start_daemon --max-output 100
 	R submit "$SLOW_SPEC" @"$SLOW" wait % 30000
-	expect 'id 1' '3 result over the output limit'
+	expect 'id 1' '3 result over the output limit of 100 (--max-output)'
 	no_job_procs
 	# Exactly the limit is fine.
 	head -c 99 /dev/zero | tr '\0' 'a' >d
@@ -656,22 +657,22 @@ help_has() {
 @test "--max-output: a quick job over the limit fails too" {
 	start_daemon --max-output 10
 	R submit 'mr-map words' $'aaaa bbbb cccc dddd\n' wait % 10000
-	expect 'id 1' '3 result over the output limit'
+	expect 'id 1' '3 result over the output limit of 10 (--max-output)'
 }
 
 @test "--max-input: refused data is not read, the daemon serves on" {
 	start_daemon --max-input 1K -p 0
 	head -c 5000000 /dev/zero >d
 	R submit 'mr-map words' @d eof 3
-	expect 'rejected: data of 5000000 bytes is over the limit of 1024' closed
+	expect 'rejected: data of 5000000 bytes is over the input limit of 1K (--max-input)' closed
 	IN=$'a\n' check 0 $'a\t1\n' mr-netc -U "$SOCK" run 'mr-map words'
 	capture mr-netc -U "$SOCK" run 'mr-map words' d
 	assert_status 1
-	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the limit of 1024'
+	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the input limit of 1K (--max-input)'
 	# The same over TCP, where closing with unread data resets the connection.
 	capture mr-netc -p "$PORT" run 'mr-map words' d
 	assert_status 1
-	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the limit of 1024'
+	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the input limit of 1K (--max-input)'
 	IN=$'b\n' check 0 $'b\t1\n' mr-netc -p "$PORT" run 'mr-map words'
 }
 
@@ -680,7 +681,7 @@ help_has() {
 	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'a\n' \
 	    submit 'mr-map words' $'b\n' submit 'mr-map words' $'c\n' \
 	    cancel 1 wait 2 10000 wait 3 10000 submit 'mr-map words' $'d\n' wait % 10000
-	expect 'id 1' 'id 2' 'id 3' 'rejected: queue full' 5 '0 a\t1\n' '0 b\t1\n' \
+	expect 'id 1' 'id 2' 'id 3' 'rejected: queue full (--max-queue 2)' 5 '0 a\t1\n' '0 b\t1\n' \
 	    'id 4' '0 d\t1\n'
 }
 
@@ -1130,12 +1131,14 @@ stage_procs() {
 
 @test "a temporary file that cannot be made fails that request only; the daemon goes on serving" {
 	start_daemon
-	rmdir "$JT"
+	# The daemon's private directory, moved away and back.
+	priv=$(priv_dir)
+	mv "$priv" away
 	R submit 'mr-map words' $'a\n' put d $'x\n' submit 'mr-map words' $'b\n' \
 	    status 1
 	expect 'rejected: cannot store the data' 'refused(1): cannot store the data' \
 	    'rejected: cannot store the data' 4
-	mkdir "$JT"
+	mv away "$priv"
 	R submit 'mr-map words' $'c\n' wait % 10000
 	expect 'id 1' '0 c\t1\n'
 	kill -0 "$DPID"
@@ -1170,4 +1173,14 @@ stage_procs() {
 	no_job_procs
 	R submit 'mr-split' $'s\n' wait % 10000
 	expect 'id 3' '0 0\ts\n'
+}
+
+
+# priv_dir: the private directory of $DPID in $JT, the one whose lock
+# holds its pid.
+priv_dir() {
+	local l
+	l=$(grep -lx "$DPID" "$JT"/mr-netd.*/lock 2>/dev/null) ||
+		fail_with "no private directory of $DPID in $JT"
+	dirname "$l"
 }
