@@ -307,23 +307,28 @@ main(int argc, char *argv[])
 	if (tokenfile != NULL)
 		netd.token = proto_read_token(tokenfile);
 
+	/* The spool's lock first: a second daemon must not take the socket. */
+	if (netd_open(&netd, msg, sizeof(msg)) == -1)
+		errx(1, "%s", msg);
 	if (unixpath == NULL || lflag || port != NULL) {
 		if ((listeners[0] = listen_tcp(addr, port ? port : "1936",
-		    netd.token == NULL, msg, sizeof(msg))) < 0)
+		    netd.token == NULL, msg, sizeof(msg))) < 0) {
+			netd_close(&netd);
 			errx(listeners[0] == LISTEN_EBADADDR ? 2 : 1, "%s",
 			    msg);
+		}
 		listen_name(listeners[0], name, sizeof(name));
 		log_msg("listening on %s", name);
 	}
 	if (unixpath != NULL) {
 		if ((listeners[1] = listen_unix(unixpath, msg,
-		    sizeof(msg))) < 0)
+		    sizeof(msg))) < 0) {
+			netd_close(&netd);
 			errx(listeners[1] == LISTEN_EBADADDR ? 2 : 1, "%s",
 			    msg);
+		}
 		log_msg("listening on %s", unixpath);
 	}
-	if (netd_open(&netd, msg, sizeof(msg)) == -1)
-		errx(1, "%s", msg);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
 		setrlimit(RLIMIT_NOFILE, &rl);

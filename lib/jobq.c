@@ -385,6 +385,9 @@ job_start(struct jobq *q, struct job *j)
 	}
 	e = job_spawn(q, j, why, sizeof(why));
 	close_fd(&j->in);	/* the first stage has it */
+	/* Without a spool it never runs again: one file less to keep. */
+	if (q->spool == NULL)
+		unlink(path);
 	if (e == -1) {
 		if (j->nlive == 0) {
 			job_finished(q, j, PROTO_ST_FAILED, xstrdup(why));
