@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "clock.h"
 #include "cli.h"
 #include "listen.h"
 #include "log.h"
@@ -37,12 +38,19 @@ static const char synopsis[] =
     "mr-netd [-d] [-j JOBS] [-l ADDR] [-p PORT] [-U SOCKET] [--spool DIR]\n"
     "               [--token-file FILE] [--keep-results] [--expire SECS]\n"
     "               [--max-input SIZE] [--max-output SIZE] [--max-time SECS]\n"
-    "               [--max-queue N] [--timeout SECS] [--pidfile FILE] [--syslog]";
+    "               [--max-queue N] [--max-results N] [--max-conns N]\n"
+    "               [--timeout SECS] [--pidfile FILE] [--syslog]";
+
 #define TICK_MS		50
+/* Out of descriptors: the listeners are left alone for so long. */
+#define BACKOFF		0.25
+/* Connections accepted from one listener in one round, at most. */
+#define ACCEPTS		64
 
 static struct netd	 netd;
 static struct listen	 lst;
 static int		 listeners[2] = { -1, -1 };
+static double		 backoff;	/* until this clock_mono */
 
 /* SIGCHLD: reap; SIGTERM, SIGINT, SIGHUP: stop. */
 static void
@@ -71,16 +79,25 @@ on_signal(int sigfd)
 static void
 accept_conns(int lfd)
 {
-	int fd;
+	int fd, k;
 
-	while ((fd = listen_accept(&lst, lfd)) != -1)
+	for (k = 0; k < ACCEPTS; k++) {
+		if ((fd = listen_accept(&lst, lfd)) == -1) {
+			if (errno == EMFILE || errno == ENFILE) {
+				log_msg("out of descriptors: a client turned "
+				    "away, none accepted for %.2fs", BACKOFF);
+				backoff = clock_mono() + BACKOFF;
+			}
+			return;
+		}
 		netd_accept(&netd, fd);
+	}
 }
 
 static void
 loop(int sigfd)
 {
-	struct pollfd *pfd = xcalloc(NETD_MAXCONNS + 3, sizeof(*pfd));
+	struct pollfd *pfd = xcalloc(netd.maxconns + 3, sizeof(*pfd));
 	struct jobq *q = &netd.jobs;
 	int n, i, k, base;
 
@@ -93,7 +110,7 @@ loop(int sigfd)
 		pfd[n].fd = sigfd;
 		pfd[n++].events = POLLIN;
 		for (k = 0; k < 2; k++)
-			if (listeners[k] != -1) {
+			if (listeners[k] != -1 && clock_mono() >= backoff) {
 				pfd[n].fd = listeners[k];
 				pfd[n++].events = POLLIN;
 			}
@@ -135,7 +152,7 @@ main(int argc, char *argv[])
 	struct jobq *q = &netd.jobs;
 	struct pidfh *pfh = NULL;
 	struct rlimit rl;
-	int dflag = 0, lflag, usesyslog = 0, sigfd;
+	int dflag = 0, lflag, usesyslog = 0, sigfd, k;
 	ssize_t len;
 	long nproc;
 	const struct cli_opt opts[] = {
@@ -148,12 +165,17 @@ main(int argc, char *argv[])
 		    "a result may be fetched more than once"),
 		OPT_STR('l', "listen", &addr, "ADDR",
 		    "TCP address (default 127.0.0.1)"),
+		OPT_NUM(0, "max-conns", &netd.maxconns, 1, NETD_MAXCONNS_MAX,
+		    "connection limit", "N", "most connections at a time (4096)"),
 		OPT_SIZE(0, "max-input", &netd.maxin, 1, UINT32_MAX,
 		    "input limit", "SIZE", "largest job data (64M)"),
 		OPT_SIZE(0, "max-output", &q->maxout, 1, 1LL << 50,
 		    "output limit", "SIZE", "largest job result (64M)"),
 		OPT_NUM(0, "max-queue", &netd.maxqueue, 1, 1000000,
 		    "queue limit", "N", "most queued jobs (1000)"),
+		OPT_NUM(0, "max-results", &netd.maxresults, 1, 10000000,
+		    "result limit", "N",
+		    "most jobs kept, results not fetched (10000)"),
 		OPT_NUM(0, "max-time", &q->maxtime, 1, 1LL << 30, "time limit",
 		    "SECS", "longest job run time (300)"),
 		OPT_NUMSTR('p', "port", &port, 0, 65535, "port", "PORT",
@@ -207,27 +229,37 @@ main(int argc, char *argv[])
 	if (tokenfile != NULL)
 		netd.token = proto_read_token(tokenfile);
 
+	/* The spool's lock first: a second daemon must not take the socket. */
+	if (netd_open(&netd, msg, sizeof(msg)) == -1)
+		errx(1, "%s", msg);
 	if (unixpath == NULL || lflag || port != NULL) {
 		if ((listeners[0] = listen_tcp(addr, port ? port : "1936",
-		    netd.token == NULL, msg, sizeof(msg))) < 0)
+		    netd.token == NULL, msg, sizeof(msg))) < 0) {
+			netd_close(&netd);
 			errx(listeners[0] == LISTEN_EBADADDR ? 2 : 1, "%s",
 			    msg);
+		}
 		listen_name(listeners[0], name, sizeof(name));
 		log_msg("listening on %s", name);
 	}
 	if (unixpath != NULL) {
 		if ((listeners[1] = listen_unix(unixpath, msg,
-		    sizeof(msg))) < 0)
+		    sizeof(msg))) < 0) {
+			netd_close(&netd);
 			errx(listeners[1] == LISTEN_EBADADDR ? 2 : 1, "%s",
 			    msg);
+		}
 		log_msg("listening on %s", unixpath);
 	}
-	if (netd.spool != NULL && netd_recover(&netd, msg, sizeof(msg)) == -1)
-		err(1, "cannot set up the spool: '%s'", msg);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	k = netd.maxconns;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    netd_fit_conns(&netd, rl.rlim_cur) < k)
+		log_msg("at most %d connections (%llu descriptors)",
+		    netd.maxconns, (unsigned long long)rl.rlim_cur);
 	listen_init(&lst);
 	if (dflag) {
 		if (pidpath != NULL && (pfh = pidfile_open(pidpath, 0644,
@@ -238,11 +270,13 @@ main(int argc, char *argv[])
 			err(1, "daemon");
 		if (pfh != NULL)
 			pidfile_write(pfh);
+		netd_detached(&netd);
 	}
 	sigfd = child_setup();
 
 	loop(sigfd);
 	netd_flush(&netd);
+	netd_close(&netd);
 	log_msg("stopped");
 	if (pfh != NULL)
 		pidfile_remove(pfh);

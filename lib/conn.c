@@ -253,10 +253,16 @@ conn_done(struct conn *c)
 }
 
 void
-conn_flush(struct conn *c)
+conn_flush(struct conn *c, double until)
 {
-	fcntl(c->fd, F_SETFL, 0);
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+	double left;
+
 	while (c->closing != CONN_CLOSE_NOW && (c->outpos < c->out.len ||
-	    c->sendfd != -1))
+	    c->sendfd != -1)) {
+		if ((left = until - clock_mono()) <= 0 ||
+		    poll(&pfd, 1, (int)(left * 1000) + 1) == 0)
+			return;
 		conn_write(c);
+	}
 }

@@ -17,7 +17,8 @@
  * 3. conn_tick: stalled connections are to close; a WAIT whose time is
  *    up returns 1, for the caller to answer it and conn_serve.
  * 4. conn_done: 1 once the connection is to be freed with conn_free.
- *    conn_flush, when the program stops, sends what is owed, blocking.
+ *    conn_flush, when the program stops, sends what is owed, waiting
+ *    for the socket up to a deadline.
  */
 #ifndef MR_CONN_H
 #define MR_CONN_H
@@ -78,6 +79,7 @@ void		 conn_write(struct conn *);
 void		 conn_serve(struct conn *);
 int		 conn_tick(struct conn *, double now, double timeout);
 int		 conn_done(struct conn *);
-void		 conn_flush(struct conn *);
+/* Blocking until the clock_mono until at most. */
+void		 conn_flush(struct conn *, double until);
 
 #endif

@@ -19,6 +19,7 @@
 #include "jobq.h"
 #include "log.h"
 #include "proto.h"
+#include "protosrv.h"
 #include "spill.h"
 #include "spool.h"
 #include "xmalloc.h"
@@ -33,6 +34,18 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
+/* What a finished job no longer needs: its spec, its descriptors. */
+static void
+release(struct job *j)
+{
+	close_fd(&j->in);
+	close_fd(&j->out);
+	close_fd(&j->err);
+	jobspec_free(&j->js);
+	free(j->spec);
+	j->spec = NULL;
+}
+
 void
 jobq_init(struct jobq *q)
 {
@@ -45,8 +58,7 @@ job_delete(struct jobq *q, struct job *j)
 {
 	size_t i;
 
-	if (q->spool != NULL)
-		spool_delete_job(q->spool, j->id);
+	spool_delete_job(q->dir, j->id);
 	for (i = 0; i < q->nall; i++)
 		if (q->all[i] == j) {
 			q->all[i] = q->all[--q->nall];
@@ -62,7 +74,7 @@ job_delete(struct jobq *q, struct job *j)
 }
 
 struct job *
-jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js, int in,
+jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js,
     int state, char *why)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
@@ -71,8 +83,7 @@ jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js, int in,
 	j->state = state;
 	j->spec = spec;
 	j->js = *js;
-	j->in = in;
-	j->out = j->err = -1;
+	j->in = j->out = j->err = -1;
 	j->why = why;
 	j->queued = clock_mono();
 	if (q->nall == q->cap) {
@@ -82,7 +93,7 @@ jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js, int in,
 	q->all[q->nall++] = j;
 	if (state != PROTO_ST_QUEUED) {
 		j->finished = j->queued;
-		close_fd(&j->in);
+		release(j);
 		return j;
 	}
 	*q->runqtail = j;
@@ -153,15 +164,9 @@ job_finished(struct jobq *q, struct job *j, int state, char *why)
 	j->state = state;
 	j->why = why;
 	j->finished = clock_mono();
-	close_fd(&j->in);
-	close_fd(&j->err);
 	if (state != PROTO_ST_DONE) {
-		close_fd(&j->out);
-		if (q->spool != NULL) {
-			spool_path(q->spool, path, sizeof(path), j->id,
-			    "out.tmp");
-			unlink(path);
-		}
+		spool_path(q->dir, path, sizeof(path), j->id, "out.tmp");
+		unlink(path);
 	}
 	if (state == PROTO_ST_DONE)
 		log_msg("job %u done in %.3fs", j->id,
@@ -171,10 +176,12 @@ job_finished(struct jobq *q, struct job *j, int state, char *why)
 	else
 		log_msg("job %u failed in %.3fs: %s", j->id,
 		    j->finished - j->started, why);
-	if (q->spool != NULL && state == PROTO_ST_DONE &&
-	    spool_save_output(q->spool, j->id, j->out) == -1)
+	if (state == PROTO_ST_DONE && spool_save_output(q->dir, j->id,
+	    q->spool != NULL ? j->out : -1) == -1)
 		log_msg("cannot save the result of job %u: %s", j->id,
 		    strerror(errno));
+	/* The result stays on disk, fetched by name: no descriptor. */
+	release(j);
 	if (q->spool != NULL && spool_save_result(q->spool, j->id, state,
 	    why) == -1)
 		log_msg("cannot save the state of job %u: %s", j->id,
@@ -217,6 +224,22 @@ stage_failure(struct job *j)
 	return why;
 }
 
+/* "WHAT N[UNIT] (OPTION)"; a size (unit NULL) as 64M, 1K or 1000. */
+static char *
+limit_reason(const char *what, long long n, const char *unit,
+    const char *opt)
+{
+	char num[32], *why;
+
+	if (unit == NULL)
+		protosrv_size(num, sizeof(num), n);
+	else
+		snprintf(num, sizeof(num), "%lld%s", n, unit);
+	if (asprintf(&why, "%s %s (%s)", what, num, opt) == -1)
+		why = xstrdup(what);
+	return why;
+}
+
 /* Every stage of j has been reaped. */
 static void
 job_ended(struct jobq *q, struct job *j)
@@ -244,9 +267,11 @@ job_ended(struct jobq *q, struct job *j)
 	if (!j->killed && fstat(j->out, &sb) == 0 && sb.st_size > q->maxout)
 		j->killed = JOBQ_KILL_OUTPUT;
 	if (j->killed == JOBQ_KILL_TIME)
-		why = xstrdup("over the time limit");
+		why = limit_reason("over the time limit of", q->maxtime, "s",
+		    "--max-time");
 	else if (j->killed == JOBQ_KILL_OUTPUT)
-		why = xstrdup("result over the output limit");
+		why = limit_reason("result over the output limit of",
+		    q->maxout, NULL, "--max-output");
 	else if (j->killed == JOBQ_KILL_START)
 		why = j->why;
 	else
@@ -343,21 +368,27 @@ job_spawn(struct jobq *q, struct job *j, char *why, size_t n)
 static void
 job_start(struct jobq *q, struct job *j)
 {
-	char name[64], why[1024];
+	char name[64], why[1024], path[PATH_MAX];
+	int e;
 
 	snprintf(name, sizeof(name), "jobs/%u.out.tmp", j->id);
 	j->started = clock_mono();
 	j->state = PROTO_ST_RUNNING;
-	j->out = q->spool != NULL ? spool_open(q->spool, name) :
-	    spill_fd(q->tmpdir);
-	if (j->out == -1 || (j->err = spill_fd(q->tmpdir)) == -1 ||
-	    lseek(j->in, 0, SEEK_SET) == -1) {
+	spool_path(q->dir, path, sizeof(path), j->id, "in");
+	if ((j->in = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (j->out = spool_open(q->dir, name)) == -1 ||
+	    (j->err = spill_fd(q->tmpdir)) == -1) {
 		log_msg("cannot start job %u: %s", j->id, strerror(errno));
 		job_finished(q, j, PROTO_ST_FAILED,
 		    xstrdup("cannot start the job"));
 		return;
 	}
-	if (job_spawn(q, j, why, sizeof(why)) == -1) {
+	e = job_spawn(q, j, why, sizeof(why));
+	close_fd(&j->in);	/* the first stage has it */
+	/* Without a spool it never runs again: one file less to keep. */
+	if (q->spool == NULL)
+		unlink(path);
+	if (e == -1) {
 		if (j->nlive == 0) {
 			job_finished(q, j, PROTO_ST_FAILED, xstrdup(why));
 			return;

@@ -4,7 +4,9 @@
  * in one process group), then done, failed or cancelled, until it is
  * fetched or expires. A job's stages are a pipeline: stdin of the first
  * is the job's data, stdout of the last its result file, and every stderr
- * one file whose tail becomes the reason of a failure.
+ * one file whose tail becomes the reason of a failure. Only a running job
+ * holds descriptors: its data and result are files of DIR/jobs (the spool
+ * or mr-netd's private directory, see spool.h), opened by name.
  *
  * 1. jobq_init a struct jobq and set its limits, directories, the jobs'
  *    environment and the ended callback (called once a job is finished,
@@ -36,9 +38,9 @@ enum {
 struct job {
 	uint32_t	 id;
 	int		 state;		/* PROTO_ST_* */
-	char		*spec;
+	char		*spec;		/* NULL once finished */
 	struct jobspec	 js;
-	int		 in, out, err;	/* files; -1 when closed */
+	int		 in, out, err;	/* open while it runs, else -1 */
 	struct child	 stage[JOBSPEC_MAXSTAGES];
 	int		 nstarted;	/* stages started */
 	int		 nlive;		/* stages not reaped yet */
@@ -52,8 +54,9 @@ struct job {
 struct jobq {
 	int		   maxrun;
 	long long	   maxtime, maxout, expire;
-	const char	  *spool;	/* or NULL */
-	const char	  *tmpdir;	/* stderr files; results if no spool */
+	const char	  *spool;	/* or NULL: files are not fsync'd */
+	const char	  *dir;		/* job files: the spool, or private */
+	const char	  *tmpdir;	/* stderr files */
 	char *const	  *env;		/* of every stage */
 	int		   hold;	/* start no queued job */
 	void		 (*ended)(struct job *, void *);
@@ -67,11 +70,12 @@ struct jobq {
 
 void		 jobq_init(struct jobq *);
 /*
- * A job taking spec, js and in. state is PROTO_ST_QUEUED for a job to run,
- * or a finished state (with why, taken too) for one recovered.
+ * A job taking spec and js, its data in DIR/jobs/ID.in. state is
+ * PROTO_ST_QUEUED for a job to run, or a finished state (with why, taken
+ * too) for one recovered.
  */
 struct job	*jobq_add(struct jobq *, uint32_t id, char *spec,
-		    struct jobspec *, int in, int state, char *why);
+		    struct jobspec *, int state, char *why);
 struct job	*jobq_find(struct jobq *, uint32_t id);
 void		 jobq_run(struct jobq *);
 void		 jobq_reap(struct jobq *);

@@ -128,22 +128,30 @@ listen_unix(const char *path, char *err, size_t errlen)
 int
 listen_accept(struct listen *l, int lfd)
 {
-	int fd;
+	int fd, e;
 
 	for (;;) {
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd != -1)
 			return fd;
-		if (errno == EINTR)
-			continue;
-		if ((errno != EMFILE && errno != ENFILE) || l->spare == -1)
-			return -1;
-		/* Out of descriptors: turn one client away. */
+		if (errno != EINTR)
+			break;
+	}
+	if (errno != EMFILE && errno != ENFILE)
+		return -1;
+	/*
+	 * Out of descriptors: turn one client away with the spare, and say
+	 * so; the caller stops accepting for a while. Trying again at once
+	 * would spin, the listener readable and no descriptor to take.
+	 */
+	e = errno;
+	if (l->spare != -1) {
 		close(l->spare);
 		if ((fd = accept(lfd, NULL, NULL)) != -1)
 			close(fd);
 		l->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd == -1)
-			return -1;
 	}
+	l->shed++;
+	errno = e;
+	return -1;
 }

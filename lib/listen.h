@@ -10,8 +10,10 @@
  *    listen_name says where a TCP socket listens (for -p 0).
  * 3. When poll says a listener is readable, listen_accept until it
  *    returns -1: each call gives a connected non-blocking socket. Out of
- *    descriptors, it frees the spare, turns one client away and takes the
- *    spare again, so that the listener does not stay readable for ever.
+ *    descriptors, it frees the spare, turns one client away, takes the
+ *    spare again and returns -1 with errno EMFILE or ENFILE: the caller
+ *    is to leave the listeners out of its poll for a while (the pending
+ *    clients wait in the backlog) rather than call again at once.
  */
 #ifndef MR_LISTEN_H
 #define MR_LISTEN_H
@@ -22,6 +24,7 @@
 
 struct listen {
 	int	spare;		/* /dev/null, given up when out of fds */
+	long	shed;		/* clients turned away so */
 };
 
 void	listen_init(struct listen *);

@@ -1,4 +1,5 @@
 /* The requests of mr-netd and the state they act on. */
+#include <bsd/string.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,7 +14,6 @@
 #include "netd.h"
 #include "proto.h"
 #include "protosrv.h"
-#include "spill.h"
 #include "spool.h"
 #include "xmalloc.h"
 
@@ -25,16 +25,14 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
-/* A file for job data: in the spool, or unlinked in tmpdir. */
+/* A file for job data, DIR/NAME: in the spool or the private directory. */
 static int
 new_file(struct netd *n, const char *name)
 {
 	int fd;
 
-	if (n->spool == NULL)
-		return spill_fd(n->tmpdir);
-	if ((fd = spool_open(n->spool, name)) == -1)
-		log_msg("cannot create '%s/%s': %s", n->spool, name,
+	if ((fd = spool_open(n->dir, name)) == -1)
+		log_msg("cannot create '%s/%s': %s", n->dir, name,
 		    strerror(errno));
 	return fd;
 }
@@ -61,11 +59,34 @@ reply_reject(struct conn *c, const char *msg)
 static void
 reply_fetch(struct netd *n, struct conn *c, struct job *j)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[128];
 	struct stat st;
 	int fd;
 
 	c->last = clock_mono();
+	if (j != NULL && j->state == PROTO_ST_DONE) {
+		/* Opened by name at each FETCH: no result holds a descriptor. */
+		spool_path(n->dir, path, sizeof(path), j->id, "out");
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+		    fstat(fd, &st) == -1) {
+			/* Not consumed: it may be fetched again later. */
+			snprintf(why, sizeof(why), "cannot open the result: %s",
+			    strerror(errno));
+			log_msg("cannot open '%s': %s", path, strerror(errno));
+			close_fd(&fd);
+			conn_reply8(c, PROTO_ST_FAILED);
+			conn_reply32(c, strlen(why));
+			conn_reply(c, why, strlen(why));
+			return;
+		}
+		conn_reply8(c, j->state);
+		conn_reply32(c, st.st_size);
+		conn_sendfile(c, fd, st.st_size);
+		log_msg("job %u fetched", j->id);
+		if (!n->keepresults)
+			jobq_consume(&n->jobs, j);
+		return;
+	}
 	if (j == NULL) {
 		conn_reply8(c, PROTO_ST_UNKNOWN);
 		conn_reply32(c, 0);
@@ -75,22 +96,9 @@ reply_fetch(struct netd *n, struct conn *c, struct job *j)
 	if (j->state == PROTO_ST_QUEUED || j->state == PROTO_ST_RUNNING ||
 	    j->state == PROTO_ST_CANCELLED) {
 		conn_reply32(c, 0);
-	} else if (j->state == PROTO_ST_FAILED) {
+	} else {
 		conn_reply32(c, strlen(j->why));
 		conn_reply(c, j->why, strlen(j->why));
-	} else {
-		if (j->out == -1 && n->spool != NULL) {
-			spool_path(n->spool, path, sizeof(path), j->id, "out");
-			j->out = open(path, O_RDONLY | O_CLOEXEC);
-		}
-		fd = j->out == -1 ? -1 : fcntl(j->out, F_DUPFD_CLOEXEC, 0);
-		if (fd == -1 || fstat(fd, &st) == -1) {
-			conn_reply32(c, 0);
-			close_fd(&fd);
-		} else {
-			conn_reply32(c, st.st_size);
-			conn_sendfile(c, fd, st.st_size);
-		}
 	}
 	if (j->state == PROTO_ST_QUEUED || j->state == PROTO_ST_RUNNING)
 		return;
@@ -121,12 +129,36 @@ conn_file(struct conn *c, char *buf, size_t len)
 	snprintf(buf, len, "tmp/conn-%d", c->fd);
 }
 
+/* Refuse a SUBMIT: the limits, checked before anything is stored. */
+static const char *
+submit_refusal(struct netd *n, char *msg, size_t len)
+{
+	if (n->draining)
+		return "the daemon is stopping";
+	if (n->jobs.nqueued >= n->maxqueue) {
+		snprintf(msg, len, "queue full (--max-queue %lld)",
+		    n->maxqueue);
+		return msg;
+	}
+	if ((long long)n->jobs.nall >= n->maxresults) {
+		snprintf(msg, len, "too many results not fetched "
+		    "(--max-results %lld)", n->maxresults);
+		return msg;
+	}
+	return NULL;
+}
+
+/*
+ * A new job on the data the connection has received (in tmp/conn-N, its
+ * descriptor in) or on a data set: its data becomes DIR/jobs/ID.in.
+ */
 static void
 do_submit(struct netd *n, struct conn *c, char *spec, int in,
     const char *dataset)
 {
 	struct jobspec js;
 	char msg[256], path[PATH_MAX], src[PATH_MAX], name[64];
+	const char *why;
 	uint32_t id;
 
 	if (jobspec_parse(spec, strlen(spec), &js, msg, sizeof(msg)) == -1) {
@@ -135,9 +167,8 @@ do_submit(struct netd *n, struct conn *c, char *spec, int in,
 		free(spec);
 		return;
 	}
-	if (n->jobs.nqueued >= n->maxqueue || n->draining) {
-		reply_reject(c, n->draining ? "the daemon is stopping" :
-		    "queue full");
+	if ((why = submit_refusal(n, msg, sizeof(msg))) != NULL) {
+		reply_reject(c, why);
 		jobspec_free(&js);
 		close_fd(&in);
 		free(spec);
@@ -145,38 +176,41 @@ do_submit(struct netd *n, struct conn *c, char *spec, int in,
 	}
 	jobspec_resolve(&js, n->bindir);
 	id = n->nextid++;
+	/* Data first, spec last: a job exists once its spec does. */
+	spool_path(n->dir, path, sizeof(path), id, "in");
+	if (dataset != NULL) {
+		snprintf(src, sizeof(src), "%s/data/%s", n->dir, dataset);
+		if (link(src, path) == -1)
+			goto fail;
+	} else {
+		conn_file(c, name, sizeof(name));
+		snprintf(src, sizeof(src), "%s/%s", n->dir, name);
+		if ((n->spool != NULL && fsync(in) == -1) ||
+		    rename(src, path) == -1)
+			goto fail;
+		close_fd(&in);
+	}
 	if (n->spool != NULL) {
-		/* Data first, spec last: a job exists once its spec does. */
-		spool_path(n->spool, path, sizeof(path), id, "in");
-		if (dataset != NULL) {
-			snprintf(src, sizeof(src), "%s/data/%s", n->spool,
-			    dataset);
-			if (link(src, path) == -1 ||
-			    (in = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-				goto spoolfail;
-		} else {
-			conn_file(c, name, sizeof(name));
-			snprintf(src, sizeof(src), "%s/%s", n->spool, name);
-			if (fsync(in) == -1 || rename(src, path) == -1)
-				goto spoolfail;
-		}
 		spool_path(n->spool, path, sizeof(path), id, "spec");
 		if (spool_write_durable(path, spec, strlen(spec)) == -1)
-			goto spoolfail;
+			goto fail;
 		spool_sync(n->spool, "jobs");
 		/* Recovery also counts from the highest id it finds. */
 		if (spool_save_nextid(n->spool, n->nextid) == -1)
 			log_msg("cannot write '%s/next-id': %s", n->spool,
 			    strerror(errno));
 	}
-	jobq_add(&n->jobs, id, spec, &js, in, PROTO_ST_QUEUED, NULL);
+	jobq_add(&n->jobs, id, spec, &js, PROTO_ST_QUEUED, NULL);
 	log_msg("job %u accepted (%s)", id, spec);
 	conn_reply32(c, id);
 	jobq_run(&n->jobs);
 	return;
-spoolfail:
-	log_msg("cannot spool job %u: %s", id, strerror(errno));
-	reply_reject(c, "cannot spool the job");
+fail:
+	log_msg("cannot %s job %u: %s", n->spool ? "spool" : "store", id,
+	    strerror(errno));
+	spool_delete_job(n->dir, id);
+	reply_reject(c, n->spool ? "cannot spool the job" :
+	    "cannot store the data");
 	jobspec_free(&js);
 	close_fd(&in);
 	free(spec);
@@ -199,7 +233,6 @@ add_dataset(struct netd *n, char *name)
 	struct netd_dataset *d = xcalloc(1, sizeof(*d));
 
 	d->name = name;
-	d->fd = -1;
 	d->next = n->datasets;
 	n->datasets = d;
 	return d;
@@ -208,59 +241,49 @@ add_dataset(struct netd *n, char *name)
 static void
 do_submit_on(struct netd *n, struct conn *c, char *spec, const char *name)
 {
-	struct netd_dataset *d = find_dataset(n, name);
-	char path[64], msg[128];
-	int in = -1;
+	char msg[128];
 
-	if (d == NULL) {
+	if (find_dataset(n, name) == NULL) {
 		snprintf(msg, sizeof(msg), "no data set '%s'", name);
 		reply_reject(c, msg);
 		free(spec);
 		return;
 	}
-	if (n->spool == NULL) {
-		/* An open file description of its own, at offset 0. */
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", d->fd);
-		if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			reply_reject(c, "cannot open the data set");
-			free(spec);
-			return;
-		}
-	}
-	do_submit(n, c, spec, in, n->spool ? name : NULL);
+	do_submit(n, c, spec, -1, name);
 }
 
+/* A data set is DIR/data/NAME; jobs on it hold hard links of their own. */
 static void
 do_put(struct netd *n, struct conn *c, char *name, int fd, uint64_t len)
 {
 	struct netd_dataset *d = find_dataset(n, name), **pp;
 	char path[PATH_MAX], src[PATH_MAX], tmp[64];
 
-	if (n->spool != NULL) {
-		snprintf(path, sizeof(path), "%s/data/%s", n->spool, name);
-		conn_file(c, tmp, sizeof(tmp));
-		snprintf(src, sizeof(src), "%s/%s", n->spool, tmp);
-		if (len == 0)
-			unlink(path);
-		else if (fsync(fd) == -1 || rename(src, path) == -1) {
-			reply_refusal(c, PROTO_OP_PUT, "cannot save the data");
-			close_fd(&fd);
-			free(name);
-			return;
-		}
-		spool_sync(n->spool, "data");
+	snprintf(path, sizeof(path), "%s/data/%s", n->dir, name);
+	conn_file(c, tmp, sizeof(tmp));
+	snprintf(src, sizeof(src), "%s/%s", n->dir, tmp);
+	if (len == 0)
+		unlink(path);
+	else if ((n->spool != NULL && fsync(fd) == -1) ||
+	    rename(src, path) == -1) {
+		log_msg("cannot save data set '%s': %s", name,
+		    strerror(errno));
+		reply_refusal(c, PROTO_OP_PUT, "cannot save the data");
 		close_fd(&fd);
+		free(name);
+		return;
 	}
+	if (n->spool != NULL)
+		spool_sync(n->spool, "data");
+	close_fd(&fd);
 	if (len == 0) {
 		for (pp = &n->datasets; *pp != NULL; pp = &(*pp)->next)
 			if (*pp == d) {
 				*pp = d->next;
-				close_fd(&d->fd);
 				free(d->name);
 				free(d);
 				break;
 			}
-		close_fd(&fd);
 		log_msg("data set '%s' removed", name);
 		free(name);
 		conn_reply8(c, 0);
@@ -270,8 +293,6 @@ do_put(struct netd *n, struct conn *c, char *name, int fd, uint64_t len)
 		d = add_dataset(n, name);
 	else
 		free(name);
-	close_fd(&d->fd);
-	d->fd = fd;
 	log_msg("data set '%s' stored (%llu bytes)", d->name,
 	    (unsigned long long)len);
 	conn_reply8(c, 0);
@@ -281,7 +302,8 @@ do_put(struct netd *n, struct conn *c, char *name, int fd, uint64_t len)
 static void
 stream_end(struct conn *c, void *arg)
 {
-	char *spec = c->spec, *name = c->name;
+	struct netd *n = arg;
+	char *spec = c->spec, *name = c->name, tmp[64], path[PATH_MAX];
 	int fd = c->datafd;
 
 	c->datafd = -1;
@@ -292,12 +314,14 @@ stream_end(struct conn *c, void *arg)
 		close_fd(&fd);
 		free(spec);
 		free(name);
-		return;
-	}
-	if (c->op == PROTO_OP_SUBMIT)
-		do_submit(arg, c, spec, fd, NULL);
+	} else if (c->op == PROTO_OP_SUBMIT)
+		do_submit(n, c, spec, fd, NULL);
 	else
-		do_put(arg, c, name, fd, c->datalen);
+		do_put(n, c, name, fd, c->datalen);
+	/* Whatever the request came to, its data file is gone or renamed. */
+	conn_file(c, tmp, sizeof(tmp));
+	snprintf(path, sizeof(path), "%s/%s", n->dir, tmp);
+	unlink(path);
 }
 
 /* Start receiving the data of a SUBMIT or PUT. */
@@ -357,8 +381,9 @@ request(struct conn *c, void *arg)
 			reply_refusal(c, r.op, r.err);
 		return -1;
 	}
+	/* Without --token-file, there is no token to match: refused. */
 	if (op == PROTO_OP_AUTH)
-		c->authed = n->token == NULL || proto_secret_equal(r.token,
+		c->authed = n->token != NULL && proto_secret_equal(r.token,
 		    r.tokenlen, n->token, strlen(n->token));
 	conn_consume(c, r.used);
 	j = jobq_find(&n->jobs, r.id);
@@ -412,7 +437,9 @@ netd_init(struct netd *n)
 	n->ops.stream_end = stream_end;
 	n->ops.arg = n;
 	n->nextid = 1;
-	n->conns = xcalloc(NETD_MAXCONNS, sizeof(*n->conns));
+	n->lockfd = -1;
+	n->maxconns = NETD_MAXCONNS;
+	n->maxresults = 10000;
 }
 
 /* A job of the spool: finished ones stay, the others run again. */
@@ -431,17 +458,16 @@ recovered(struct spool_job *sj, void *arg)
 		close_fd(&sj->in);
 		return;
 	}
+	close_fd(&sj->in);	/* opened again when it runs */
 	jobspec_resolve(&js, n->bindir);
 	if (sj->finished) {
 		if (sj->why == NULL && sj->state == PROTO_ST_FAILED)
 			sj->why = xstrdup("failed");
-		jobq_add(&n->jobs, sj->id, sj->spec, &js, sj->in, sj->state,
-		    sj->why);
+		jobq_add(&n->jobs, sj->id, sj->spec, &js, sj->state, sj->why);
 		return;
 	}
 	free(sj->why);
-	jobq_add(&n->jobs, sj->id, sj->spec, &js, sj->in, PROTO_ST_QUEUED,
-	    NULL);
+	jobq_add(&n->jobs, sj->id, sj->spec, &js, PROTO_ST_QUEUED, NULL);
 	log_msg("job %u recovered from the spool", sj->id);
 }
 
@@ -451,27 +477,114 @@ recovered_dataset(const char *name, void *arg)
 	add_dataset(arg, xstrdup(name));
 }
 
-int
-netd_recover(struct netd *n, char *err, size_t errlen)
+/* -1 with "WHAT 'PATH': ERROR" in err. */
+static int
+open_fail(char *err, size_t errlen, const char *what, const char *path)
 {
-	if (spool_create(n->spool, err, errlen) == -1)
+	char p[PATH_MAX];
+
+	strlcpy(p, path, sizeof(p));
+	snprintf(err, errlen, "%s: '%s': %s", what, p, strerror(errno));
+	return -1;
+}
+
+int
+netd_open(struct netd *n, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	long owner;
+
+	if (n->spool == NULL) {
+		if (spool_private(n->tmpdir, n->privdir, sizeof(n->privdir),
+		    &n->lockfd) == -1)
+			return open_fail(err, errlen,
+			    "cannot make a directory in", n->tmpdir);
+		n->dir = n->jobs.dir = n->privdir;
+		return 0;
+	}
+	n->dir = n->jobs.dir = n->spool;
+	if (spool_create(n->spool, path, sizeof(path)) == -1)
+		return open_fail(err, errlen, "cannot set up the spool", path);
+	if ((n->lockfd = spool_lock(n->spool, &owner)) == -1) {
+		if (errno != EWOULDBLOCK) {
+			snprintf(path, sizeof(path), "%s/lock", n->spool);
+			return open_fail(err, errlen,
+			    "cannot set up the spool", path);
+		}
+		snprintf(err, errlen, "spool '%s' is in use by pid %ld",
+		    n->spool, owner);
 		return -1;
-	snprintf(err, errlen, "%s/jobs", n->spool);
+	}
+	spool_clear_tmp(n->spool);
+	snprintf(path, sizeof(path), "%s/jobs", n->spool);
 	if (spool_recover(n->spool, &n->nextid, recovered, n) == -1)
-		return -1;
-	snprintf(err, errlen, "%s/next-id", n->spool);
+		return open_fail(err, errlen, "cannot set up the spool", path);
+	snprintf(path, sizeof(path), "%s/next-id", n->spool);
 	if (spool_save_nextid(n->spool, n->nextid) == -1)
-		return -1;
+		return open_fail(err, errlen, "cannot set up the spool", path);
 	spool_datasets(n->spool, recovered_dataset, n);
 	return 0;
 }
 
 void
+netd_detached(struct netd *n)
+{
+	if (n->lockfd != -1)
+		spool_lock_update(n->lockfd);
+}
+
+void
+netd_close(struct netd *n)
+{
+	if (n->spool == NULL && n->dir != NULL)
+		spool_remove(n->dir);
+	if (n->lockfd != -1)
+		close(n->lockfd);
+	n->lockfd = -1;
+}
+
+int
+netd_fit_conns(struct netd *n, long long nofile)
+{
+	long long fit;
+
+	/*
+	 * Our own descriptors (listeners, signalfd, spare, lock, log) and
+	 * four a running job holds at most (its result, its stderr, a pipe
+	 * while it starts), then two per connection (its socket, and the
+	 * file it receives or sends).
+	 */
+	fit = (nofile - 16 - 4LL * n->jobs.maxrun) / 2;
+	if (fit < 1)
+		fit = 1;
+	if (fit < n->maxconns)
+		n->maxconns = fit;
+	return n->maxconns;
+}
+
+void
 netd_accept(struct netd *n, int fd)
 {
-	if (n->nconns == NETD_MAXCONNS) {
+	static double said;
+	double t;
+
+	if (n->nconns >= n->maxconns) {
 		close(fd);
+		n->refused++;
+		/* Once a second at most: a flood must not flood the log. */
+		if ((t = clock_mono()) - said >= 1) {
+			log_msg("%d connections: connection closed (%lld so "
+			    "far)", n->maxconns, n->refused);
+			said = t;
+		}
 		return;
+	}
+	if (n->nconns == n->capconns) {
+		n->capconns = n->capconns ? n->capconns * 2 : 64;
+		if (n->capconns > n->maxconns)
+			n->capconns = n->maxconns;
+		n->conns = xreallocarray(n->conns, n->capconns,
+		    sizeof(*n->conns));
 	}
 	n->conns[n->nconns++] = conn_new(fd, &n->ops);
 }
@@ -482,9 +595,9 @@ close_conn(struct netd *n, int i)
 	struct conn *c = n->conns[i];
 	char name[64], path[PATH_MAX];
 
-	if (c->streaming && n->spool != NULL) {
+	if (c->streaming) {
 		conn_file(c, name, sizeof(name));
-		snprintf(path, sizeof(path), "%s/%s", n->spool, name);
+		snprintf(path, sizeof(path), "%s/%s", n->dir, name);
 		unlink(path);
 	}
 	conn_free(c);
@@ -527,6 +640,7 @@ netd_stop(struct netd *n)
 void
 netd_flush(struct netd *n)
 {
+	double until = clock_mono() + 1;
 	struct conn *c;
 	uint32_t id;
 	int i;
@@ -537,6 +651,7 @@ netd_flush(struct netd *n)
 			c->waitid = 0;
 			reply_fetch(n, c, jobq_find(&n->jobs, id));
 		}
-		conn_flush(c);
+		/* A client that does not read holds us a second at most. */
+		conn_flush(c, until);
 	}
 }

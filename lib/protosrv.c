@@ -20,6 +20,22 @@ field(const unsigned char *p, size_t n)
 	return s;
 }
 
+void
+protosrv_size(char *buf, size_t n, unsigned long long v)
+{
+	static const char unit[] = "KMGT";
+	int u = -1;
+
+	while (u < 3 && v >= 1024 && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, n, "%llu", v);
+	else
+		snprintf(buf, n, "%llu%c", v, unit[u]);
+}
+
 int
 protosrv_opcode(const void *buf, size_t n)
 {
@@ -35,6 +51,7 @@ protosrv_decode(const void *buf, size_t n, uint64_t maxdata,
     struct protosrv_req *r)
 {
 	const unsigned char *p = buf;
+	char num[32];
 	uint32_t a, b;
 
 	memset(r, 0, sizeof(*r));
@@ -86,8 +103,9 @@ protosrv_decode(const void *buf, size_t n, uint64_t maxdata,
 		return PROTOSRV_BAD;
 	}
 	if (r->op != PROTO_OP_SUBMIT_ON && b > maxdata) {
+		protosrv_size(num, sizeof(num), maxdata);
 		snprintf(r->err, sizeof(r->err), "data of %u bytes is over "
-		    "the limit of %llu", b, (unsigned long long)maxdata);
+		    "the input limit of %s (--max-input)", b, num);
 		return PROTOSRV_BAD;
 	}
 	if (memchr(p + 5, '\0', a) != NULL) {

@@ -42,4 +42,7 @@ int	protosrv_opcode(const void *, size_t);
 int	protosrv_decode(const void *, size_t, uint64_t maxdata,
 	    struct protosrv_req *);
 
+/* A limit as the options take it: 64M, 1K, 1000. */
+void	protosrv_size(char *, size_t, unsigned long long);
+
 #endif

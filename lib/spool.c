@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,7 +86,7 @@ spool_save_output(const char *dir, uint32_t id, int outfd)
 
 	spool_path(dir, tmp, sizeof(tmp), id, "out.tmp");
 	spool_path(dir, path, sizeof(path), id, "out");
-	if (fsync(outfd) == -1 || rename(tmp, path) == -1)
+	if ((outfd != -1 && fsync(outfd) == -1) || rename(tmp, path) == -1)
 		return -1;
 	return 0;
 }
@@ -123,21 +124,152 @@ int
 spool_create(const char *dir, char *path, size_t n)
 {
 	static const char *const sub[] = { "", "/jobs", "/data", "/tmp" };
-	struct dirent *de;
 	size_t i;
-	DIR *d;
 
 	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
 		snprintf(path, n, "%s%s", dir, sub[i]);
 		if (mkdir(path, 0700) == -1 && errno != EEXIST)
 			return -1;
 	}
-	/* Half-received data of connections before a crash. */
+	return 0;
+}
+
+/* Unlink every file of DIR/SUB but dot files; rmdir it too if rmsub. */
+static void
+empty_dir(const char *dir, const char *sub, int rmsub)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
 	if ((d = opendir(path)) != NULL) {
 		while ((de = readdir(d)) != NULL)
 			if (de->d_name[0] != '.')
 				unlinkat(dirfd(d), de->d_name, 0);
 		closedir(d);
+	}
+	if (rmsub)
+		rmdir(path);
+}
+
+void
+spool_clear_tmp(const char *dir)
+{
+	empty_dir(dir, "tmp", 0);
+}
+
+int
+spool_lock(const char *dir, long *owner)
+{
+	char path[PATH_MAX], num[32];
+	ssize_t r;
+	int fd, e;
+
+	*owner = 0;
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		e = errno;
+		if ((r = pread(fd, num, sizeof(num) - 1, 0)) > 0) {
+			num[r] = '\0';
+			*owner = strtol(num, NULL, 10);
+		}
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (spool_lock_update(fd) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int
+spool_lock_update(int fd)
+{
+	char num[32];
+	int n;
+
+	n = snprintf(num, sizeof(num), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, num, n, 0) != n)
+		return -1;
+	return 0;
+}
+
+void
+spool_remove(const char *dir)
+{
+	char path[PATH_MAX];
+
+	empty_dir(dir, "jobs", 1);
+	empty_dir(dir, "data", 1);
+	empty_dir(dir, "tmp", 1);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * Directories TMPDIR/mr-netd.* of ours that no daemon holds: what a
+ * daemon killed with SIGKILL left behind.
+ */
+static void
+remove_stale(const char *tmpdir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	long owner;
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(tmpdir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, "mr-netd.", 8) != 0 ||
+		    strlen(de->d_name) != 14)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
+		if (lstat(path, &st) == -1 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/lock", tmpdir, de->d_name);
+		if (lstat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
+		if ((fd = spool_lock(path, &owner)) == -1)
+			continue;
+		spool_remove(path);
+		close(fd);
+	}
+	closedir(d);
+}
+
+int
+spool_private(const char *tmpdir, char *dir, size_t n, int *lockfd)
+{
+	char path[PATH_MAX];
+	long owner;
+	int e;
+
+	remove_stale(tmpdir);
+	if ((size_t)snprintf(dir, n, "%s/mr-netd.XXXXXX", tmpdir) >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	if (spool_create(dir, path, sizeof(path)) == -1 ||
+	    (*lockfd = spool_lock(dir, &owner)) == -1) {
+		e = errno;
+		spool_remove(dir);
+		errno = e;
+		return -1;
 	}
 	return 0;
 }

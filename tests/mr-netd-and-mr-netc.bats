@@ -183,7 +183,8 @@ now_ms() {
 	capture mr-netd -h
 	assert_status 0
 	for o in -d -j -l -p -U --spool --token-file --keep-results --expire \
-	    --max-input --max-output --max-time --max-queue --timeout --pidfile \
+	    --max-input --max-output --max-time --max-queue --max-results \
+	    --max-conns --timeout --pidfile \
 	    --syslog; do
 		help_has "$o" || fail_with "mr-netd -h does not list $o"
 	done
@@ -444,9 +445,9 @@ help_has() {
 	assert_status 0
 	[ "$(head -n 1 .out)" = 'id 2' ] || fail_with "1000 bytes refused"
 	R submit 'mr-map lines' @d1001 eof 3
-	expect 'rejected: data of 1001 bytes is over the limit of 1000' closed
+	expect 'rejected: data of 1001 bytes is over the input limit of 1000 (--max-input)' closed
 	R put big @d1001 eof 3
-	expect 'refused(1): data of 1001 bytes is over the limit of 1000' closed
+	expect 'refused(1): data of 1001 bytes is over the input limit of 1000 (--max-input)' closed
 	R put big @d1000 submit-on 'mr-map words' big wait % 10000
 	expect ok 'id 3' "0 $(cat d1000)\\t1\\n"
 	printf '%65537s' '' >spec65537
@@ -620,10 +621,10 @@ help_has() {
 	t0=$(now_ms)
 	R submit mr-shuffle @"$BIG" wait % 30000
 	t1=$(now_ms)
-	expect 'id 1' '3 over the time limit'
+	expect 'id 1' '3 over the time limit of 1s (--max-time)'
 	[ $((t1 - t0)) -ge 900 ] || fail_with "failed after $((t1 - t0)) ms"
 	no_job_procs
-	grep -qE '^mr-netd: job 1 failed in [0-9.]+s: over the time limit$' "$LOG"
+	grep -qE '^mr-netd: job 1 failed in [0-9.]+s: over the time limit of 1s \(--max-time\)$' "$LOG"
 	# Still serving, and a short job is not touched by the limit.
 	R submit 'mr-map words' $'a\n' wait % 10000
 	expect 'id 2' '0 a\t1\n'
@@ -632,7 +633,7 @@ help_has() {
 @test "--max-time: the instances of mr-par in a job do not survive it either" {
 	start_daemon --max-time 1
 	R submit "$GREP_SPEC" @"$AAA" wait % 30000
-	expect 'id 1' '3 over the time limit'
+	expect 'id 1' '3 over the time limit of 1s (--max-time)'
 	no_job_procs
 }
 
@@ -657,7 +658,7 @@ help_has() {
 @test "--max-output: a job writing more fails 'result over the output limit'" {
 	start_daemon --max-output 100
 	R submit "$SLOW_SPEC" @"$SLOW" wait % 30000
-	expect 'id 1' '3 result over the output limit'
+	expect 'id 1' '3 result over the output limit of 100 (--max-output)'
 	no_job_procs
 	# Exactly the limit is fine.
 	head -c 99 /dev/zero | tr '\0' 'a' >d
@@ -668,22 +669,22 @@ help_has() {
 @test "--max-output: a quick job over the limit fails too" {
 	start_daemon --max-output 10
 	R submit 'mr-map words' $'aaaa bbbb cccc dddd\n' wait % 10000
-	expect 'id 1' '3 result over the output limit'
+	expect 'id 1' '3 result over the output limit of 10 (--max-output)'
 }
 
 @test "--max-input: refused data is not read, the daemon serves on" {
 	start_daemon --max-input 1K -p 0
 	head -c 5000000 /dev/zero >d
 	R submit 'mr-map words' @d eof 3
-	expect 'rejected: data of 5000000 bytes is over the limit of 1024' closed
+	expect 'rejected: data of 5000000 bytes is over the input limit of 1K (--max-input)' closed
 	IN=$'a\n' check 0 $'a\t1\n' mr-netc -U "$SOCK" run 'mr-map words'
 	capture mr-netc -U "$SOCK" run 'mr-map words' d
 	assert_status 1
-	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the limit of 1024'
+	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the input limit of 1K (--max-input)'
 	# The same over TCP, where closing with unread data resets the connection.
 	capture mr-netc -p "$PORT" run 'mr-map words' d
 	assert_status 1
-	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the limit of 1024'
+	assert_err 'mr-netc: job rejected: data of 5000000 bytes is over the input limit of 1K (--max-input)'
 	IN=$'b\n' check 0 $'b\t1\n' mr-netc -p "$PORT" run 'mr-map words'
 }
 
@@ -692,7 +693,7 @@ help_has() {
 	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'a\n' \
 	    submit 'mr-map words' $'b\n' submit 'mr-map words' $'c\n' \
 	    cancel 1 wait 2 10000 wait 3 10000 submit 'mr-map words' $'d\n' wait % 10000
-	expect 'id 1' 'id 2' 'id 3' 'rejected: queue full' 5 '0 a\t1\n' '0 b\t1\n' \
+	expect 'id 1' 'id 2' 'id 3' 'rejected: queue full (--max-queue 2)' 5 '0 a\t1\n' '0 b\t1\n' \
 	    'id 4' '0 d\t1\n'
 }
 
@@ -1142,12 +1143,14 @@ stage_procs() {
 
 @test "a temporary file that cannot be made fails that request only; the daemon goes on serving" {
 	start_daemon
-	rmdir "$JT"
+	# The daemon's private directory, moved away and back.
+	priv=$(priv_dir)
+	mv "$priv" away
 	R submit 'mr-map words' $'a\n' put d $'x\n' submit 'mr-map words' $'b\n' \
 	    status 1
 	expect 'rejected: cannot store the data' 'refused(1): cannot store the data' \
 	    'rejected: cannot store the data' 4
-	mkdir "$JT"
+	mv away "$priv"
 	R submit 'mr-map words' $'c\n' wait % 10000
 	expect 'id 1' '0 c\t1\n'
 	kill -0 "$DPID"
@@ -1203,4 +1206,246 @@ stage_procs() {
 	start_daemon
 	R submit 'mr-reduce --narm sum count' $'a\t1\na\tNA\na\t2\n' wait % 10000
 	expect 'id 1' '0 a\t3\t2\n'
+}
+
+# ---- descriptors, limits, the spool lock ----
+
+# start_daemon_nofile N OPTION...: start_daemon under `ulimit -n N`,
+# holding $EXTRA_FDS more descriptors it inherits (0 if unset), which its
+# cap on connections does not know of.
+start_daemon_nofile() {
+	local n=$1
+	shift
+	LOG=$BATS_TEST_TMPDIR/log.$((NLOG += 1))
+	(
+		ulimit -n "$n" || exit 1
+		for ((i = 0; i < ${EXTRA_FDS:-0}; i++)); do
+			exec {fd}</dev/null
+		done
+		TMPDIR=$JT exec mr-netd -U "$SOCK" "$@"
+	) 2>"$LOG" 3>&- &
+	DPID=$!
+	DPIDS="$DPIDS $DPID"
+	wait_log "listening on $SOCK"
+}
+
+# cpu_ticks PID: utime + stime of PID, in clock ticks.
+cpu_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 }' /proc/"$1"/stat
+}
+
+# nfds PID: the descriptors PID holds.
+nfds() {
+	ls /proc/"$1"/fd | wc -l
+}
+
+# stop_within_1s: SIGTERM to $DPID, which must exit 0 within a second.
+stop_within_1s() {
+	local t0 t1 st=0
+	t0=$(now_ms)
+	kill -TERM "$DPID"
+	for i in $(seq 100); do
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.02
+	done
+	t1=$(now_ms)
+	kill -0 "$DPID" 2>/dev/null &&
+		fail_with "still running $((t1 - t0)) ms after SIGTERM"
+	wait "$DPID" || st=$?
+	[ "$st" = 0 ] || fail_with "exit status $st after SIGTERM"
+	[ $((t1 - t0)) -lt 1000 ] || fail_with "stopped $((t1 - t0)) ms after SIGTERM"
+}
+
+# priv_dir: the private directory of $DPID in $JT, the one whose lock
+# holds its pid.
+priv_dir() {
+	local l
+	l=$(grep -lx "$DPID" "$JT"/mr-netd.*/lock 2>/dev/null) ||
+		fail_with "no private directory of $DPID in $JT"
+	dirname "$l"
+}
+
+@test "out of descriptors: a client reconnecting without end is shed; the daemon serves and stops" {
+	SOAK=$BATS_TEST_DIRNAME/netd/soak.py
+	# 40 descriptors it does not expect: accept runs out of them.
+	EXTRA_FDS=40 start_daemon_nofile 64 -j 2 --timeout 1
+	# A client connected before the churn, served while it goes on.
+	timeout 10 "$PY" -S "$RAW" "$SOCK" sleep 3 status 1 sleep 1 status 1 \
+	    >good.out 2>&1 3>&- &
+	good=$!
+	BGPIDS="$BGPIDS $good"
+	sleep 0.3
+	"$PY" -S "$SOAK" churn "$SOCK" 100 20 3 >churn.out 2>&1 3>&- &
+	BGPIDS="$BGPIDS $!"
+	for i in $(seq 200); do
+		grep -q ready churn.out && break
+		sleep 0.05
+	done
+	grep -q ready churn.out
+	st=0
+	wait "$good" || st=$?
+	[ "$st" = 0 ] && [ "$(cat good.out)" = $'4\n4' ] ||
+		fail_with "not served during the churn: exit $st, $(cat good.out)"
+	# Stopped under the churn.
+	! grep -q '^churn:' churn.out || fail_with "the churn is over already"
+	stop_within_1s
+	grep -qx 'mr-netd: out of descriptors: a client turned away, none accepted for 0.25s' "$LOG"
+}
+
+@test "out of descriptors: idle connections still time out while clients are turned away" {
+	SOAK=$BATS_TEST_DIRNAME/netd/soak.py
+	start_daemon_nofile 64 -j 2 --timeout 1
+	capture "$PY" -S "$SOAK" hold "$SOCK" 200 9
+	assert_status 0
+	# Every connection ends: closed at once beyond the cap, or after 6 s idle.
+	grep -qx 'held: 0 open, 200 closed by the server' .out ||
+		fail_with "$(cat .out)"
+	kill -0 "$DPID"
+}
+
+@test "results not fetched hold no descriptor: 300 of them under ulimit -n 64" {
+	start_daemon_nofile 64 -j 2
+	args=()
+	for i in $(seq 300); do args+=(submit 'mr-map words' "w$i"$'\n'); done
+	R "${args[@]}" poll 300 0
+	assert_status 0
+	[ "$(grep -c '^id ' .out)" = 300 ] || fail_with "$(grep -v '^id ' .out | head -3)"
+	[ "$(tail -n 1 .out)" = 0 ]
+	[ "$(nfds "$DPID")" -lt 30 ] || fail_with "$(nfds "$DPID") descriptors"
+	args=()
+	for i in $(seq 300); do args+=(fetch "$i"); done
+	R "${args[@]}"
+	assert_status 0
+	for i in $(seq 300); do echo "0 w$i\\t1\\n"; done >want
+	cmp -s want .out || { diff want .out | head >&2; false; }
+	kill -0 "$DPID"
+}
+
+@test "--max-results: SUBMIT beyond it is refused with the option named; fetching makes room" {
+	start_daemon --max-results 2
+	R submit 'mr-map words' $'a\n' submit 'mr-map words' $'b\n' \
+	    submit 'mr-map words' $'c\n' wait 1 10000 \
+	    submit 'mr-map words' $'d\n' wait 2 10000 wait 3 10000
+	expect 'id 1' 'id 2' 'rejected: too many results not fetched (--max-results 2)' \
+	    '0 a\t1\n' 'id 3' '0 b\t1\n' '0 d\t1\n'
+}
+
+@test "--max-conns: a connection beyond it is closed at once; the others are served" {
+	start_daemon --max-conns 2
+	"$PY" -S "$BATS_TEST_DIRNAME/netd/soak.py" hold "$SOCK" 2 5 >hold.out 3>&- &
+	BGPIDS="$BGPIDS $!"
+	for i in $(seq 200); do grep -q ready hold.out && break; sleep 0.05; done
+	sleep 0.3
+	R status 1 eof 3
+	expect closed
+	grep -qx 'mr-netd: 2 connections: connection closed (1 so far)' "$LOG"
+}
+
+@test "without --spool: job files in a private 0700 directory of TMPDIR, removed at exit and after a crash" {
+	start_daemon
+	priv=$(priv_dir)
+	[ "$(stat -c %a "$priv")" = 700 ]
+	R submit 'mr-map words' $'a\n' poll 1 0
+	expect 'id 1' 0
+	[ -f "$priv/jobs/1.out" ]
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	mkdir "$JT/mr-netd.notour" "$JT/other"
+	SOCK=$BATS_TEST_TMPDIR/s2 start_daemon
+	first=$DPID
+	[ ! -e "$priv" ] || fail_with "the crashed daemon's directory is left"
+	priv2=$(priv_dir)
+	[ -d "$JT/mr-netd.notour" ] && [ -d "$JT/other" ]
+	# Another daemon leaves a live one's directory alone.
+	SOCK=$BATS_TEST_TMPDIR/s3 start_daemon
+	[ -d "$priv2" ]
+	kill -TERM "$first"
+	wait "$first"
+	[ ! -e "$priv2" ] || fail_with "directory left after SIGTERM"
+	[ "$(ls "$JT"/mr-netd.*/lock | wc -l)" = 1 ]
+}
+
+@test "--spool: one spool, one daemon; a second exits 1 naming the owner's pid" {
+	start_daemon --spool sp
+	capture timeout 5 env TMPDIR="$JT" mr-netd -U "$BATS_TEST_TMPDIR/s2" --spool sp
+	assert_status 1
+	assert_err "mr-netd: spool 'sp' is in use by pid $DPID"
+	R submit 'mr-map words' $'a\n' wait % 10000
+	expect 'id 1' '0 a\t1\n'
+	# A lock file left by SIGKILL does not stop the next daemon.
+	kill -KILL "$DPID"
+	wait "$DPID" || true
+	start_daemon --spool sp
+	[ "$(cat sp/lock)" = "$DPID" ]
+	R submit 'mr-map words' $'b\n' wait % 10000
+	expect 'id 2' '0 b\t1\n'
+}
+
+@test "--spool: refused submissions leave nothing in tmp/" {
+	start_daemon --spool sp -j 1 --max-queue 1 --max-results 2
+	R submit "$SLOW_SPEC" @"$SLOW" poll 1 2 submit 'mr-map words' $'a\n' \
+	    submit 'mr-map words' $'b\n' submit sh x \
+	    submit 'mr-map words | mr-reduce nosuchop' $'c\n'
+	expect 'id 1' 2 'id 2' 'rejected: queue full (--max-queue 1)' \
+	    "rejected: program 'sh' is not allowed" \
+	    'rejected: queue full (--max-queue 1)'
+	[ -z "$(ls -A sp/tmp)" ] || fail_with "left in tmp/: $(ls -A sp/tmp)"
+	R cancel 1 wait 2 10000 submit 'mr-map words' $'d\n' \
+	    submit 'mr-map words' $'e\n'
+	expect 5 '0 a\t1\n' 'id 3' 'rejected: too many results not fetched (--max-results 2)'
+	[ -z "$(ls -A sp/tmp)" ] || fail_with "left in tmp/: $(ls -A sp/tmp)"
+}
+
+@test "AUTH without --token-file is refused with u8 1, and the connection closed" {
+	start_daemon
+	R auth anything status 1
+	expect 1 closed
+	R status 1
+	expect 4
+}
+
+# The figures go to $SOAK_REPORT if set, and to bats' output.
+@test "soak: ulimit -n 128, hundreds of hostile clients; every good job right, then idle, few descriptors, quick stop" {
+	SOAK=$BATS_TEST_DIRNAME/netd/soak.py
+	report=${SOAK_REPORT:-$BATS_TEST_TMPDIR/soak-report.txt}
+	# Unfetched results expire after 10 s, as a service would set it.
+	start_daemon_nofile 128 -j 2 --timeout 1 --max-queue 50 --expire 10
+	# Descriptors of the daemon, every 0.1 s while it runs.
+	(
+		while [ ! -e stop-sampling ] && kill -0 "$DPID" 2>/dev/null; do
+			nfds "$DPID"
+			sleep 0.1
+		done
+	) >fds.txt 2>/dev/null 3>&- &
+	BGPIDS="$BGPIDS $!"
+	t0=$(now_ms)
+	capture timeout 110 "$PY" -S "$SOAK" soak "$SOCK" 40 4
+	t1=$(now_ms)
+	assert_status 0
+	# The hostile clients have left: let the last of their jobs run.
+	sleep 3
+	a=$(cpu_ticks "$DPID")
+	sleep 2
+	b=$(cpu_ticks "$DPID")
+	touch stop-sampling
+	peak=$(sort -n fds.txt | tail -n 1)
+	closed=$(sed -n 's/^mr-netd: [0-9]* connections: connection closed (\([0-9]*\) so far)$/\1/p' "$LOG" | tail -n 1)
+	shed=$(grep -c '^mr-netd: out of descriptors' "$LOG" || true)
+	{
+		echo "soak: $((t1 - t0)) ms, ulimit -n 128, -j 2, 4 hostile processes"
+		cat .out
+		grep '^mr-netd: at most' "$LOG" || true
+		echo "connections closed at the cap (logged, at most 1/s): ${closed:-0}"
+		echo "back-offs out of descriptors: $shed"
+		echo "jobs accepted: $(grep -c ' accepted (' "$LOG")"
+		echo "peak descriptors: $peak (limit 128)"
+		echo "CPU when idle: $((b - a)) ticks in 2 s"
+		echo "results left at SIGTERM: $(ls "$(priv_dir)"/jobs | wc -l) files"
+	} >"$report"
+	sed 's/^/# /' "$report" >&3
+	grep -qE '^good: [1-9][0-9]* jobs right, 0 wrong' .out
+	[ "$peak" -lt 128 ] || fail_with "peak of $peak descriptors"
+	[ $((b - a)) -lt 5 ] || fail_with "$((b - a)) ticks of CPU in 2 s when idle"
+	stop_within_1s
+	echo "stopped within 1 s of SIGTERM" >>"$report"
 }
