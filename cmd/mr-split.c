@@ -30,6 +30,30 @@ static char		 delim = '\n';
 static char		 prefix[32];	/* "K:" under -s */
 static unsigned long	 rangek, rangen;	/* -s K/N */
 
+/*
+ * A chunk number as a key whose bytewise order is the numeric order: six
+ * digits, widened as GNU split widens its numeric suffixes, 000000 ...
+ * 899999, then 9 and seven digits, 90000000 ... 98999999, then 99 and
+ * eight, and so on.
+ */
+static void
+put_chunk(struct out *o, unsigned long long n)
+{
+	unsigned long long span = 900000;
+	char digits[20];
+	int w = 6, i;
+
+	while (n >= span && w < 19) {
+		out_addc(o, '9');
+		n -= span;
+		span *= 10;
+		w++;
+	}
+	for (i = w; i-- > 0; n /= 10)
+		digits[i] = '0' + n % 10;
+	out_add(o, digits, w);
+}
+
 /* One line of operand fileno: a new chunk when it is time, the record. */
 static void
 emit(const char *file, int fileno, const char *line, size_t len)
@@ -51,7 +75,7 @@ emit(const char *file, int fileno, const char *line, size_t len)
 		out_addc(&out_std, ':');
 	}
 	out_add(&out_std, prefix, strlen(prefix));
-	out_u64(&out_std, chunk);
+	put_chunk(&out_std, chunk);
 	out_addc(&out_std, '\t');
 	out_add(&out_std, line, len);
 	out_addc(&out_std, delim);
@@ -170,7 +194,9 @@ main(int argc, char *argv[])
 
 	out_stdout();
 	if (rangen > 0) {
-		snprintf(prefix, sizeof(prefix), "%lu:", rangek);
+		/* K as wide as N: the ranges of a job sort in order too. */
+		snprintf(prefix, sizeof(prefix), "%0*lu:",
+		    snprintf(NULL, 0, "%lu", rangen), rangek);
 		split_range(argv, argc, rangek, rangen);
 	} else {
 		rdr_init(&r, argv, argc, delim);

@@ -1184,7 +1184,7 @@ stage_procs() {
 	    "3 stage 2 (mr-map words): cannot run '$BATS_TEST_TMPDIR/b/mr-map': No such file or directory"
 	no_job_procs
 	R submit 'mr-split' $'s\n' wait % 10000
-	expect 'id 3' '0 0\ts\n'
+	expect 'id 3' '0 000000\ts\n'
 }
 
 @test "mr-netc ... | head -n 1: mr-netc ends quietly by SIGPIPE, as every program does" {

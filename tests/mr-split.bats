@@ -14,7 +14,7 @@ split_oracle() {
 	awk -v mode="$mode" -v count="$count" -v perfile="$perfile" '
 	FNR == 1 && perfile && used > 0 { chunk++; used = 0 }
 	{
-		print (perfile ? FILENAME ":" : "") (chunk + 0) "\t" $0
+		print (perfile ? FILENAME ":" : "") sprintf("%06d", chunk) "\t" $0
 		used += mode == "n" ? 1 : length($0) + 1
 		if (used >= count) { chunk++; used = 0 }
 	}' "$@"
@@ -26,7 +26,7 @@ setup() {
 
 @test "each line becomes a record of chunk 0 by default" {
 	IN=$'one\ntwo words\n\nlast\n'
-	check 0 $'0\tone\n0\ttwo words\n0\t\n0\tlast\n' mr-split
+	check 0 $'000000\tone\n000000\ttwo words\n000000\t\n000000\tlast\n' mr-split
 }
 
 @test "empty input gives no output and exit 0" {
@@ -38,38 +38,38 @@ setup() {
 
 @test "an empty line is the record N<TAB>" {
 	IN=$'\n\n\n'
-	check 0 $'0\t\n1\t\n2\t\n' mr-split -n 1
+	check 0 $'000000\t\n000001\t\n000002\t\n' mr-split -n 1
 }
 
 @test "a last line without newline is a terminated record" {
 	IN=$'a\nb'
-	check 0 $'0\ta\n1\tb\n' mr-split -n 1
+	check 0 $'000000\ta\n000001\tb\n' mr-split -n 1
 }
 
 @test "TABs and CR in a line stay in the value" {
 	IN=$'k\tv\tw\r\nx\r\n'
-	check 0 $'0\tk\tv\tw\r\n0\tx\r\n' mr-split
+	check 0 $'000000\tk\tv\tw\r\n000000\tx\r\n' mr-split
 }
 
 @test "-n 2 starts a new chunk every 2 lines" {
 	IN=$'a\nb\nc\nd\ne\n'
-	check_same 0 $'0\ta\n0\tb\n1\tc\n1\td\n2\te\n' mr-split "-n 2" "--lines 2" "--lines=2"
+	check_same 0 $'000000\ta\n000000\tb\n000001\tc\n000001\td\n000002\te\n' mr-split "-n 2" "--lines 2" "--lines=2"
 }
 
 @test "-b ends a chunk after the line reaching SIZE bytes, newline included" {
 	# "ab\n" is 3 bytes: reaches 3 exactly; "c\n" 2 + "d\n" 2 = 4 >= 3.
 	IN=$'ab\nc\nd\ne\n'
-	check_same 0 $'0\tab\n1\tc\n1\td\n2\te\n' mr-split "-b 3" "--bytes 3" "--bytes=3"
+	check_same 0 $'000000\tab\n000001\tc\n000001\td\n000002\te\n' mr-split "-b 3" "--bytes 3" "--bytes=3"
 }
 
 @test "-b never cuts a line longer than SIZE and never makes an empty chunk" {
 	IN=$'0123456789\nx\n0123456789abc\n'
-	check 0 $'0\t0123456789\n1\tx\n1\t0123456789abc\n' mr-split -b 4
+	check 0 $'000000\t0123456789\n000001\tx\n000001\t0123456789abc\n' mr-split -b 4
 }
 
 @test "-b 1 puts every line in its own chunk" {
 	IN=$'a\n\nb\n'
-	check 0 $'0\ta\n1\t\n2\tb\n' mr-split -b 1
+	check 0 $'000000\ta\n000001\t\n000002\tb\n' mr-split -b 1
 }
 
 @test "-n 1 on generated text matches the awk rule" {
@@ -127,26 +127,26 @@ setup() {
 	printf 'a1\na2\na3\n' >a
 	printf 'b1\nb2\n' >b
 	IN=$'s1\ns2\ns3\n'
-	check 0 $'0\ta1\n0\ta2\n1\ta3\n1\tb1\n2\tb2\n2\ts1\n3\ts2\n3\ts3\n' mr-split -n 2 a b -
-	check 0 $'0\ta1\n0\ta2\n1\ta3\n1\ts1\n2\ts2\n2\ts3\n3\tb1\n3\tb2\n' mr-split -n 2 a - b
+	check 0 $'000000\ta1\n000000\ta2\n000001\ta3\n000001\tb1\n000002\tb2\n000002\ts1\n000003\ts2\n000003\ts3\n' mr-split -n 2 a b -
+	check 0 $'000000\ta1\n000000\ta2\n000001\ta3\n000001\ts1\n000002\ts2\n000002\ts3\n000003\tb1\n000003\tb2\n' mr-split -n 2 a - b
 }
 
 @test "-F keys are FILE:CHUNK, a chunk never spans files, numbers keep counting" {
 	printf 'a1\na2\na3\n' >a
 	printf 'b1\nb2\n' >b
 	IN=$'s1\ns2\ns3\n'
-	check_same 0 $'a:0\ta1\na:0\ta2\na:1\ta3\nb:2\tb1\nb:2\tb2\n-:3\ts1\n-:3\ts2\n-:4\ts3\n' mr-split "-F -n 2 a b -" "--filename -n 2 a b -"
+	check_same 0 $'a:000000\ta1\na:000000\ta2\na:000001\ta3\nb:000002\tb1\nb:000002\tb2\n-:000003\ts1\n-:000003\ts2\n-:000004\ts3\n' mr-split "-F -n 2 a b -" "--filename -n 2 a b -"
 }
 
 @test "-F names stdin - when there are no operands" {
 	IN=$'x\ny\n'
-	check 0 $'-:0\tx\n-:0\ty\n' mr-split -F
+	check 0 $'-:000000\tx\n-:000000\ty\n' mr-split -F
 }
 
 @test "-F uses each file name as given on the command line" {
 	mkdir sub
 	printf 'x\n' >sub/f
-	check 0 $'sub/f:0\tx\n./sub/f:1\tx\n' mr-split -F sub/f ./sub/f
+	check 0 $'sub/f:000000\tx\n./sub/f:000001\tx\n' mr-split -F sub/f ./sub/f
 }
 
 @test "-F -n and -F -b on several generated files and stdin match the awk rule" {
@@ -175,26 +175,26 @@ setup() {
 
 @test "-z reads and writes NUL-terminated records; LF is data" {
 	printf 'a|b\nc||d' | tr '|' '\0' >in
-	printf '0\ta|0\tb\nc|1\t|1\td|' | tr '|' '\0' >want
+	printf '000000\ta|000000\tb\nc|000001\t|000001\td|' | tr '|' '\0' >want
 	INFILE=in check_file want mr-split -z -n 2
 	INFILE=in check_file want mr-split --null -n 2
 }
 
 @test "-z -b counts the NUL terminator" {
 	printf 'ab|c|d|' | tr '|' '\0' >in
-	printf '0\tab|1\tc|1\td|' | tr '|' '\0' >want
+	printf '000000\tab|000001\tc|000001\td|' | tr '|' '\0' >want
 	INFILE=in check_file want mr-split -z -b 3
 }
 
 @test "NUL bytes inside a line are data without -z" {
 	printf 'a\0b\nc\n' >in
-	printf '0\ta\0b\n1\tc\n' >want
+	printf '000000\ta\0b\n000001\tc\n' >want
 	INFILE=in check_file want mr-split -n 1
 }
 
 @test "high bytes and UTF-8 pass through unchanged" {
 	printf '\xff\x80 caf\xc3\xa9\n\xc2\xbfQu\xc3\xa9?\n' >in
-	printf '0\t\xff\x80 caf\xc3\xa9\n0\t\xc2\xbfQu\xc3\xa9?\n' >want
+	printf '000000\t\xff\x80 caf\xc3\xa9\n000000\t\xc2\xbfQu\xc3\xa9?\n' >want
 	INFILE=in check_file want mr-split
 }
 
@@ -252,7 +252,7 @@ setup() {
 	capture mr-split -n 1 good nosuch good
 	assert_status 1
 	assert_err "mr-split: cannot open 'nosuch': No such file or directory"
-	assert_out $'0\ta\n'
+	assert_out $'000000\ta\n'
 }
 
 @test "a directory operand is a read error" {
@@ -288,8 +288,8 @@ setup() {
 	# by hand: 'a\nbb\nccc\n' is 9 bytes; 3 ranges are bytes 0-2, 3-5, 6-8:
 	# a (0) and bb (2) start in the first, ccc (5) in the second
 	printf 'a\nbb\nccc\n' >abc
-	check 0 $'1:0\ta\n1:0\tbb\n' mr-split -s 1/3 abc
-	check 0 $'2:0\tccc\n' mr-split -s 2/3 abc
+	check 0 $'1:000000\ta\n1:000000\tbb\n' mr-split -s 1/3 abc
+	check 0 $'2:000000\tccc\n' mr-split -s 2/3 abc
 	check 0 '' mr-split -s 3/3 abc
 	# more ranges than bytes: some are empty, none repeats a line
 	for k in $(seq 20); do mr-split -s "$k/20" abc; done | cut -f 2 >lines
@@ -298,11 +298,11 @@ setup() {
 
 @test "-s with -n, -F, -z, stdin redirected from a file" {
 	printf 'l1\nl2\nl3\nl4\nl5\nl6\n' >six
-	check 0 $'2:0\tl4\n2:0\tl5\n2:1\tl6\n' mr-split -s 2/2 -n 2 six
-	check 0 $'six:2:0\tl4\nsix:2:0\tl5\nsix:2:0\tl6\n' mr-split -F -s 2/2 six
-	INFILE=six check 0 $'1:0\tl1\n1:0\tl2\n1:0\tl3\n' mr-split -s 1/2
+	check 0 $'2:000000\tl4\n2:000000\tl5\n2:000001\tl6\n' mr-split -s 2/2 -n 2 six
+	check 0 $'six:2:000000\tl4\nsix:2:000000\tl5\nsix:2:000000\tl6\n' mr-split -F -s 2/2 six
+	INFILE=six check 0 $'1:000000\tl1\n1:000000\tl2\n1:000000\tl3\n' mr-split -s 1/2
 	printf 'a\0bb\0ccc\0' >z
-	printf '2:0\tccc\0' >wantz
+	printf '2:000000\tccc\0' >wantz
 	check_file wantz mr-split -z -s 2/3 z
 }
 
@@ -315,4 +315,26 @@ setup() {
 	check_bad_arg mr-split "mr-split: invalid range number '0': too small" -s 0/2
 	check_bad_arg mr-split "mr-split: invalid range count '0': too small" -s 1/0
 	check_bad_arg mr-split "mr-split: invalid range count 'x': invalid" -s 1/x
+}
+
+@test "chunk keys sort bytewise in chunk order: six digits, widened past 899999 as GNU split widens" {
+	seq 900002 | mr-split -n 1 >keys
+	cut -f 1 keys | LC_ALL=C sort -c
+	sed -n '1p; 10p; 11p; 899999p; 900000p; 900001p; 900002p' keys >got
+	printf '%s\n' "000000${TAB}1" "000009${TAB}10" "000010${TAB}11" "899998${TAB}899999" \
+		"899999${TAB}900000" "90000000${TAB}900001" "90000001${TAB}900002" >want
+	cmp want got
+	# a reducer over chunk keys works past chunk 9: grep per chunk, then count
+	seq 100 | mr-split -n 5 | mr-map grep '7' | mr-reduce count >counts
+	seq 100 | awk '/7/ { c[int((NR - 1) / 5)]++ } END { for (k in c) printf "%06d\t%d\n", k, c[k] }' |
+		LC_ALL=C sort >want
+	cmp want counts
+}
+
+@test "-s K/N keys: K as wide as N, so the ranges of a job sort in order too" {
+	seq 200 >in
+	for k in $(seq 12); do mr-split -s "$k/12" in; done >all
+	cut -f 1 all | LC_ALL=C sort -c
+	[ "$(head -n 1 all | cut -f 1)" = "01:000000" ]
+	[ "$(tail -n 1 all | cut -f 1)" = "12:000000" ]
 }

@@ -11,7 +11,7 @@ setup() {
 }
 
 # args_of PROG: the arguments that make PROG a pass-through for sorted
-# records with distinct keys (mr-split adds the key 0 instead).
+# records with distinct keys (mr-split adds the key 000000 instead).
 args_of() {
 	case $1 in
 	mr-map) echo identity ;;
@@ -20,10 +20,10 @@ args_of() {
 }
 
 # want_of PROG FILE: what PROG $(args_of PROG) outputs for FILE's records
-# (distinct sorted keys, all in chunk 0 for mr-split), LF-terminated.
+# (distinct sorted keys, all in chunk 000000 for mr-split), LF-terminated.
 want_of() {
 	if [ "$1" = mr-split ]; then
-		awk '{ print "0\t" $0 }' "$2"
+		awk '{ print "000000\t" $0 }' "$2"
 	else
 		cat "$2"
 	fi
@@ -127,7 +127,7 @@ null_mode() {
 	local p=$1
 	printf 'a\t1\nx|b\t2|c\t3\r|' | tr '|' '\0' >in
 	if [ "$p" = mr-split ]; then
-		printf '0\ta\t1\nx|0\tb\t2|0\tc\t3\r|' | tr '|' '\0' >want
+		printf '000000\ta\t1\nx|000000\tb\t2|000000\tc\t3\r|' | tr '|' '\0' >want
 	else
 		cp in want
 	fi
@@ -147,7 +147,7 @@ no_final_newline() {
 	passes "$1" in want
 	printf 'a\t1|b\t2' | tr '|' '\0' >in
 	if [ "$1" = mr-split ]; then
-		printf '0\ta\t1|0\tb\t2|' | tr '|' '\0' >want
+		printf '000000\ta\t1|000000\tb\t2|' | tr '|' '\0' >want
 	else
 		printf 'a\t1|b\t2|' | tr '|' '\0' >want
 	fi
@@ -181,7 +181,7 @@ long_line() {
 	[ "$(wc -c <in)" -gt 8388608 ]
 	if [ "$1" = mr-split ]; then
 		# the default chunk (1M) ends after the long line 2
-		awk '{ print (NR == 3 ? 1 : 0) "\t" $0 }' in >want
+		awk '{ print (NR == 3 ? "000001" : "000000") "\t" $0 }' in >want
 	else
 		cp in want
 	fi
