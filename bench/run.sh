@@ -6,12 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C PATH=$PWD/bin:$PATH
 # A fresh machine: the peers and the corpus come from Debian's packages.
-for cmd in hyperfine mawk parallel bible tsp bc gnuplot; do
-	if ! command -v "$cmd" >/dev/null; then
-		apt-get update -qq && xargs -a bench/packages apt-get install -y -qq >/dev/null
-		break
-	fi
-done
+# shellcheck source=bench/need.sh
+. bench/need.sh
+need hyperfine mawk parallel bible tsp bc gnuplot
 out=bench/out
 mkdir -p "$out"
 sh bench/corpus.sh bench/corpus 10 200 | tee "$out/corpus.sha256"

@@ -8,12 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C PATH=$PWD/bin:$PATH
-for cmd in hyperfine bible; do
-	if ! command -v "$cmd" >/dev/null; then
-		apt-get update -qq && xargs -a bench/packages apt-get install -y -qq >/dev/null
-		break
-	fi
-done
+# shellcheck source=bench/need.sh
+. bench/need.sh
+need hyperfine bible
 out=bench/out
 mkdir -p "$out"
 sh bench/corpus.sh bench/corpus 200 >/dev/null

@@ -12,21 +12,9 @@
 # -N1 -n1 -Q" makes the barrier test below fail).
 
 load helper
-load slurm
+load slurm	# its setup_file and teardown_file start and stop the cluster
 
 SRUN=${MR_TEST_SRUN:-srun -N1 -n1 --exact -Q}
-
-setup_file() {
-	local prog
-	for prog in slurmctld slurmd munged; do
-		command -v "$prog" >/dev/null || skip "$prog is not installed"
-	done
-	slurm_start "$BATS_FILE_TMPDIR/slurm"
-}
-
-teardown_file() {
-	slurm_stop
-}
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return
@@ -91,17 +79,8 @@ par() {
 }
 
 @test "an instance killed in its step is retried in a new step: the result is still right" {
-	cat >kill.sh <<-EOF
-		#!/bin/sh
-		# chunks 0-2, first attempt: killed after a little output
-		if [ "\$MR_ATTEMPT" = 1 ] && [ "\$MR_CHUNK" -lt 3 ]; then
-			head -n 3 | "$MAP" words
-			kill -KILL \$\$
-		fi
-		exec "$MAP" words
-	EOF
-	chmod 755 kill.sh
-	par "$PWD/step.sh" "$PWD/kill.sh"
+	# chunks 0-2, first attempt: killed after a little output
+	par "$PWD/step.sh" "$BATS_TEST_DIRNAME/par/flaky.sh" 0,1,2 1 "$MAP" words
 	assert_status 0
 	# srun reports each killed task
 	printf 'srun: error: mrnode: task 0: Killed\n%.0s' 1 2 3 >want_err

@@ -6,19 +6,7 @@
 # the intermediate files; usage errors are exact.
 
 load helper
-load slurm
-
-setup_file() {
-	local prog
-	for prog in slurmctld slurmd munged; do
-		command -v "$prog" >/dev/null || skip "$prog is not installed"
-	done
-	slurm_start "$BATS_FILE_TMPDIR/slurm"
-}
-
-teardown_file() {
-	slurm_stop
-}
+load slurm	# its setup_file and teardown_file start and stop the cluster
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return

@@ -155,3 +155,18 @@ slurm_stop() {
 	slurm_kill "${SLURMCTLD_PID:-}"
 	slurm_kill "${MUNGED_PID:-}"
 }
+
+# A bats file that loads this one gets these hooks: the cluster starts
+# under BATS_FILE_TMPDIR before its first test (or the file is skipped
+# when Slurm is not installed) and stops after its last.
+setup_file() {
+	local prog
+	for prog in slurmctld slurmd munged; do
+		command -v "$prog" >/dev/null || skip "$prog is not installed"
+	done
+	slurm_start "$BATS_FILE_TMPDIR/slurm"
+}
+
+teardown_file() {
+	slurm_stop
+}

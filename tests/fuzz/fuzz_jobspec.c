@@ -43,12 +43,12 @@ static const struct realprog realprogs[] = {
 static const struct realprog *
 find(const char *name)
 {
-	size_t i;
+	const struct realprog *p = realprogs;
 
-	for (i = 0; i < sizeof(realprogs) / sizeof(realprogs[0]); i++)
-		if (strcmp(name, realprogs[i].name) == 0)
-			return &realprogs[i];
-	return NULL;
+	while (p < realprogs + sizeof(realprogs) / sizeof(*p) &&
+	    strcmp(name, p->name) != 0)
+		p++;
+	return p < realprogs + sizeof(realprogs) / sizeof(*p) ? p : NULL;
 }
 
 /* Run the program's getopt over argv[0..argc) as it would. */

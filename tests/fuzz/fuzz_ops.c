@@ -35,15 +35,28 @@ static long double vals[MAXV], sorted[MAXV], dev[MAXV];
 static int isint[MAXV];
 static int64_t ivals[MAXV];
 
-/* NaNs after every number, as lib/ops.c sorts. */
 static int
-cmp_ld(const void *a, const void *b)
+cmp_num(const void *a, const void *b)
 {
 	long double x = *(const long double *)a, y = *(const long double *)b;
 
-	if (isnan(x) || isnan(y))
-		return !!isnan(x) - !!isnan(y);
 	return (x > y) - (x < y);
+}
+
+/* The numbers in order, then the NaNs, as lib/ops.c sorts. */
+static void
+sort_nan_last(long double *v, size_t n)
+{
+	size_t i, k = 0;
+	long double t;
+
+	for (i = 0; i < n; i++)
+		if (!isnan(v[i])) {
+			t = v[k];
+			v[k++] = v[i];
+			v[i] = t;
+		}
+	qsort(v, k, sizeof(*v), cmp_num);
 }
 
 static int
@@ -70,20 +83,26 @@ refmedian(const long double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/*
+ * Most (or least) frequent value, the smallest on ties: counted by brute
+ * force, each value against all, not by runs as ops.c does.
+ */
 static long double
 refmode(const long double *v, size_t n, int anti)
 {
-	size_t i, j, best = 0, bestn = anti ? SIZE_MAX : 0;
+	long double best = v[0];
+	size_t bestc = 0, c, i, j;
 
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && v[j] == v[i]; j++)
-			;
-		if (anti ? j - i < bestn : j - i > bestn) {
-			best = i;
-			bestn = j - i;
+	for (i = 0; i < n; i++) {
+		for (c = 0, j = 0; j < n; j++)
+			c += j == i || v[j] == v[i];	/* a NaN equals only itself */
+		if (i == 0 || (anti ? c < bestc : c > bestc) ||
+		    (c == bestc && v[i] < best)) {
+			best = v[i];
+			bestc = c;
 		}
 	}
-	return v[best];
+	return best;
 }
 
 /* Feed n values to a fresh accumulator, print, read the result back. */
@@ -130,12 +149,12 @@ holistic(size_t n, int perc, int hasnan)
 	int devnan;
 
 	memcpy(sorted, vals, n * sizeof(*vals));
-	qsort(sorted, n, sizeof(*sorted), cmp_ld);
+	sort_nan_last(sorted, n);
 	med = refmedian(sorted, n);
 	for (i = 0, devnan = 0; i < n; i++)
 		if (isnan(dev[i] = fabsl(sorted[i] - med)))
 			devnan = 1;
-	qsort(dev, n, sizeof(*dev), cmp_ld);
+	sort_nan_last(dev, n);
 	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		op.type = types[t];
 		switch (op.type) {

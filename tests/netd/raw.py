@@ -51,7 +51,7 @@ OPCODE = {
 }
 
 
-class Closed(Exception):
+class Closed(ConnectionError):
     pass
 
 

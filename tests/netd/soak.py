@@ -31,22 +31,12 @@ import subprocess
 import sys
 import time
 
-from raw import connect  # the script's directory is first on sys.path
+from raw import connect, recv_exact  # the script's directory is first on sys.path
 
 
 def frame(spec, data):
     return (b"\x00" + struct.pack("<I", len(spec)) + spec +
             struct.pack("<I", len(data)) + data)
-
-
-def recv_exact(s, n):
-    b = b""
-    while len(b) < n:
-        k = s.recv(n - len(b))
-        if not k:
-            raise ConnectionError("closed")
-        b += k
-    return b
 
 
 def hold(addr, n, secs):
