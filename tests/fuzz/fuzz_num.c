@@ -1,7 +1,8 @@
 /*
  * num_parse (lib/num.h) against strtoll and strtold on the same bytes.
  * Properties: a field is accepted exactly when strtold takes all of it
- * (leading blanks allowed, nothing after, no NUL byte, not empty); the
+ * (leading blanks allowed, nothing after, no NUL byte, not empty) without
+ * ERANGE, and refused as out of range (-1) when strtold says ERANGE; the
  * value is strtold's, bit for bit (num.c rounds plain decimals once, as
  * strtold does); isint only for [-+]DIGITS that strtoll takes without
  * overflow, with strtoll's value, and every such field of at most 19
@@ -45,8 +46,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(s != NULL);
 	memcpy(s, data, size);
 	s[size] = '\0';
+	errno = 0;
 	ref = strtold(s, &end);
 	refok = end != s && *end == '\0';
+	if (refok && errno == ERANGE)
+		refok = -1;
 	CHECK(ok == refok);
 
 	i = s[0] == '-' || s[0] == '+';
@@ -59,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	errno = 0;
 	ll = strtoll(s, &end, 10);
 	lerr = errno;
-	if (!ok) {
+	if (ok != 1) {
 		free(s);
 		return 0;
 	}
