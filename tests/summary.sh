@@ -4,7 +4,7 @@
 # tests were skipped (TAP "ok N ... # skip", which is not a pass). Exit 1 if
 # any test failed or none passed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for b in "$@"; do
