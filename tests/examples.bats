@@ -46,3 +46,54 @@ PY
 	[ "$output" = "$(cat "$EX/sum.expected")" ]
 	[ "$output" = "total	$(awk '{ s += $1 } END { print s }' "$EX/numbers.txt")" ]
 }
+
+# near A B TOL: files A and B have the same lines and fields; fields that
+# are numbers in both differ by at most TOL (half a unit of the last digit
+# printed, a little more for binary floating point), the others are equal
+# bytes. Prints the first difference.
+near() {
+	awk -F '\t' -v other="$2" -v tol="$3" '
+	function isnum(s) { return s ~ /^-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$/ }
+	{
+		if ((getline o < other) <= 0) { print "extra line " FNR ": " $0; exit 1 }
+		n = split(o, f, "\t")
+		if (n != NF) { print "line " FNR ": " NF " vs " n " fields"; exit 1 }
+		for (i = 1; i <= NF; i++) {
+			if ($i == f[i]) continue
+			d = $i - f[i]
+			if (isnum($i) && isnum(f[i]) && d <= tol && -d <= tol) continue
+			print "line " FNR " field " i ": " $i " vs " f[i]; exit 1
+		}
+	}
+	END { if ((getline o < other) > 0) { print "missing line: " o; exit 1 } }' "$1"
+}
+
+@test "examples: ab.sh prints its recorded output, equal to datamash on the three files" {
+	run sh "$EX/ab.sh"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$EX/ab.expected")" ]
+	printf '%s\n' "$output" | tail -n +2 >"$BATS_TEST_TMPDIR/mr"
+	cat "$EX/ab-eu.tsv" "$EX/ab-us.tsv" "$EX/ab-asia.tsv" | sort_by_key |
+		datamash -g1 count 1 mean 3 mean 4 sstdev 4 >"$BATS_TEST_TMPDIR/dm"
+	near "$BATS_TEST_TMPDIR/mr" "$BATS_TEST_TMPDIR/dm" 0.0000501
+	# Every event was counted once, across the three files.
+	[ "$(awk -F '\t' '{ n += $2 } END { print n }' "$BATS_TEST_TMPDIR/mr")" -eq \
+	    "$(cat "$EX"/ab-*.tsv | wc -l)" ]
+}
+
+@test "examples: metrics.sh prints its recorded output, equal to datamash and an awk flag" {
+	run sh "$EX/metrics.sh"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$EX/metrics.expected")" ]
+	printf '%s\n' "$output" | tail -n +2 >"$BATS_TEST_TMPDIR/mr"
+	sort_by_key "$EX/metrics.tsv" |
+		datamash -g1 count 1 mean 2-4 max 2-4 perc:95 2-4 |
+		awk -F '\t' -v OFS='\t' '{
+			f = ($9 > 90 ? ",cpu" : "") ($10 > 90 ? ",mem" : "") ($11 > 90 ? ",disk" : "")
+			print $0, f == "" ? "ok" : substr(f, 2) }' >"$BATS_TEST_TMPDIR/dm"
+	near "$BATS_TEST_TMPDIR/mr" "$BATS_TEST_TMPDIR/dm" 0.0501
+	# A higher threshold: batch1 (p95 cpu 94.9) is no longer flagged.
+	run sh "$EX/metrics.sh" 95
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | awk -F '\t' '$12 != "ok" { print $1 }' | tr '\n' ' ')" = "host db1 web2 " ]
+}
