@@ -97,3 +97,24 @@ near() {
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | awk -F '\t' '$12 != "ok" { print $1 }' | tr '\n' ' ')" = "host db1 web2 " ]
 }
+
+@test "examples: interest.sh prints its recorded output, equal to a Python count of the listed words" {
+	run sh "$EX/interest.sh"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$EX/interest.expected")" ]
+	oracle=$(python3 - "$EX/texto.txt" "$EX/keywords.txt" <<'PY'
+import sys, unicodedata, collections
+def punct(c):
+    return unicodedata.category(c)[0] in "PS"
+wanted = set(open(sys.argv[2], encoding="utf-8").read().split("\n")) - {""}
+counts = collections.Counter()
+for tok in open(sys.argv[1], encoding="utf-8").read().split():
+    while tok and punct(tok[0]): tok = tok[1:]
+    while tok and punct(tok[-1]): tok = tok[:-1]
+    if tok.lower() in wanted: counts[tok.lower()] += 1
+for w in sorted(counts, key=lambda w: w.encode()):
+    print(f"{w}\t{counts[w]}")
+PY
+)
+	[ "$output" = "$oracle" ]
+}
