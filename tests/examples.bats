@@ -118,3 +118,22 @@ PY
 )
 	[ "$output" = "$oracle" ]
 }
+
+@test "examples: netd-analyses.sh prints its recorded output, equal to datamash on the uploaded data" {
+	run sh "$EX/netd-analyses.sh"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$EX/netd-analyses.expected")" ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/all"
+	cat "$EX/ab-eu.tsv" "$EX/ab-us.tsv" "$EX/ab-asia.tsv" | sort_by_key >"$BATS_TEST_TMPDIR/ab"
+	# Each analysis, the lines after its "# ..." heading, against datamash.
+	part() { awk -v n="$1" '/^#/ { k++; next } k == n' "$BATS_TEST_TMPDIR/all" >"$BATS_TEST_TMPDIR/mr"; }
+	part 1
+	datamash -g1 count 1 mean 3 mean 4 sstdev 4 <"$BATS_TEST_TMPDIR/ab" >"$BATS_TEST_TMPDIR/dm"
+	near "$BATS_TEST_TMPDIR/mr" "$BATS_TEST_TMPDIR/dm" 0.0000501
+	part 2
+	datamash -g1 sum 3 sum 4 <"$BATS_TEST_TMPDIR/ab" >"$BATS_TEST_TMPDIR/dm"
+	near "$BATS_TEST_TMPDIR/mr" "$BATS_TEST_TMPDIR/dm" 0.000001
+	part 3
+	datamash -g1 countunique 2 <"$BATS_TEST_TMPDIR/ab" >"$BATS_TEST_TMPDIR/dm"
+	diff "$BATS_TEST_TMPDIR/mr" "$BATS_TEST_TMPDIR/dm"
+}
