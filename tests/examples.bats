@@ -137,3 +137,25 @@ PY
 	datamash -g1 countunique 2 <"$BATS_TEST_TMPDIR/ab" >"$BATS_TEST_TMPDIR/dm"
 	diff "$BATS_TEST_TMPDIR/mr" "$BATS_TEST_TMPDIR/dm"
 }
+
+@test "examples: workers.sh prints a table of 9 runs, every time positive, the same word count (wc -w) on each" {
+	run --separate-stderr bash "$EX/workers.sh" 20000
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/table"
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/table")" = "workers	chunk	seconds	words" ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/table")" -eq 10 ]
+	# The text has 8 words a line (what wc -w would count of it).
+	tail -n +2 "$BATS_TEST_TMPDIR/table" | awk -F '\t' -v want=$((20000 * 8)) '
+		NF != 4 || $3 !~ /^[0-9]+\.[0-9]+$/ || $3 <= 0 || $4 != want { print "bad row: " $0; bad = 1 }
+		{ w = w $1 " "; c = c $2 " " }
+		END {
+			if (w != "1 2 4 8 16 4 4 4 4 ") { print "workers: " w; bad = 1 }
+			if (c != "256K 256K 256K 256K 256K 16K 64K 1M 4M ") { print "chunks: " c; bad = 1 }
+			exit bad
+		}'
+	if command -v gnuplot >/dev/null; then
+		[[ "$stderr" == *workers* ]]
+	else
+		[ "$stderr" = "workers.sh: gnuplot is not installed: the table only" ]
+	fi
+}
