@@ -1,6 +1,7 @@
 /*
  * mr-map: apply a built-in mapper (words, fields, grep, identity, lines) to
- * the value of every record.
+ * the value of every record, optionally keeping only the records whose key
+ * is listed in a file (-F).
  */
 #include <bsd/stdlib.h>
 #include <err.h>
@@ -28,6 +29,7 @@ static const char head[] =
     "  grep [-iv] REGEX          records whose value matches REGEX (ERE)\n"
     "  identity                  records unchanged\n"
     "  lines                     VALUE<TAB>1 for each record\n"
+    "any mapper with -F FILE     only the records whose key is a line of FILE\n"
     "options:\n";
 
 #define MAXFIELDS	64
@@ -58,6 +60,74 @@ static int cflag;
 static struct htab counts;
 static uint64_t *count;
 static size_t ncount;
+static const char *keyfile;
+static struct htab keyset;	/* -F: ids below nkeys are FILE's keys */
+static struct buf wantbuf;	/* FILE's lines, for rebuilding keyset */
+static size_t *wantoff, nwanted, nkeys;
+
+/* Put FILE's lines into keyset: its distinct keys are ids 0 .. nkeys-1. */
+static void
+build_keyset(void)
+{
+	size_t i;
+	int isnew;
+
+	htab_free(&keyset);
+	for (i = 0; i < nwanted; i++)
+		htab_intern(&keyset, wantbuf.p + wantoff[i],
+		    wantoff[i + 1] - wantoff[i], &isnew);
+	nkeys = keyset.n;
+}
+
+/* -F FILE: its lines, but empty ones, are the keys to keep. */
+static void
+load_keys(void)
+{
+	struct rdr r;
+	char *files[] = { (char *)keyfile, NULL }, *line;
+	size_t len, cap = 0;
+
+	rdr_init(&r, files, 1, delim);
+	while (rdr_next(&r, &line, &len)) {
+		if (len == 0)
+			continue;
+		if (nwanted + 2 > cap) {
+			cap = cap ? cap * 2 : 1024;
+			wantoff = xreallocarray(wantoff, cap, sizeof(*wantoff));
+		}
+		wantoff[nwanted++] = wantbuf.len;
+		buf_add(&wantbuf, line, len);
+	}
+	rdr_free(&r);
+	if (wantoff == NULL)
+		wantoff = xreallocarray(NULL, 1, sizeof(*wantoff));
+	wantoff[nwanted] = wantbuf.len;
+	build_keyset();
+}
+
+/*
+ * Whether a record whose key starts at k (and ends at the first TAB, if
+ * any, before k + len) is to be emitted. One hash lookup: htab has no
+ * lookup without insertion, so a key not in FILE is added with a higher
+ * id, and the table is rebuilt from FILE's lines when such keys pile up,
+ * which keeps its memory bounded and the cost per record O(1) amortized.
+ */
+static int
+wanted(const char *k, size_t len)
+{
+	const char *tab;
+	int isnew;
+
+	if (keyfile == NULL)
+		return 1;
+	if ((tab = memchr(k, '\t', len)) != NULL)
+		len = tab - k;
+	if (htab_intern(&keyset, k, len, &isnew) < nkeys)
+		return 1;
+	if (keyset.n > nkeys + 65536)
+		build_keyset();
+	return 0;
+}
 
 static void
 parse_fields(const char *arg)
@@ -129,10 +199,15 @@ map_fields(struct rdr *r, struct rec *rec)
 				want = vfields[i];
 		errx(1, "%s:%llu: no field %d", r->name, r->lineno, want);
 	}
-	if (constkey)
+	if (constkey) {
+		if (!wanted(constkey, strlen(constkey)))
+			return;
 		out_add(&out_std, constkey, strlen(constkey));
-	else
+	} else {
+		if (!wanted(f[keyfield], flen[keyfield]))
+			return;
 		out_add(&out_std, f[keyfield], flen[keyfield]);
+	}
 	for (i = 0; i < nvfields; i++) {
 		out_addc(&out_std, '\t');
 		out_add(&out_std, f[vfields[i]], flen[vfields[i]]);
@@ -185,10 +260,13 @@ map_words(struct rec *rec)
 	words_start(&words, rec->val, rec->vlen);
 	if (cflag) {
 		while (words_next(&words, &tok, &len))
-			count_word(tok, len);
+			if (wanted(tok, len))
+				count_word(tok, len);
 		return;
 	}
 	while (words_next(&words, &tok, &len)) {
+		if (!wanted(tok, len))
+			continue;
 		out_add(&out_std, tok, len);
 		out_add(&out_std, tail, 3);
 	}
@@ -254,6 +332,8 @@ main(int argc, char *argv[])
 		    "fields: split on byte C (default TAB)"),
 		OPT_FN('f', "fields", parse_fields, "LIST",
 		    "fields: value fields, e.g. 2 or 3,2 (default 2)"),
+		OPT_STR('F', "key-file", &keyfile, "FILE",
+		    "keep only records whose key is a line of FILE"),
 		OPT_FLAG('i', "ignore-case", &iflag, "grep: ignore ASCII case"),
 		OPT_STR('K', "const-key", &constkey, "KEY",
 		    "fields: the key is the constant KEY"),
@@ -310,6 +390,8 @@ main(int argc, char *argv[])
 	/* Room for every field up to the highest asked for, once. */
 	fld = xreallocarray(NULL, maxfield + 1, sizeof(*fld));
 	fldlen = xreallocarray(NULL, maxfield + 1, sizeof(*fldlen));
+	if (keyfile)
+		load_keys();
 
 	out_stdout();
 	rdr_init(&r, argv, argc, delim);
@@ -333,10 +415,14 @@ main(int argc, char *argv[])
 				break;
 			/* FALLTHROUGH */
 		case IDENTITY:
+			if (!wanted(line, len))
+				break;
 			out_add(&out_std, line, len);
 			out_addc(&out_std, delim);
 			break;
 		case LINES:
+			if (!wanted(rec.val, rec.vlen))
+				break;
 			out_add(&out_std, rec.val, rec.vlen);
 			out_add(&out_std, "\t1", 2);
 			out_addc(&out_std, delim);
@@ -351,6 +437,9 @@ main(int argc, char *argv[])
 		regfree(&re);
 	free(fld);
 	free(fldlen);
+	htab_free(&keyset);
+	buf_free(&wantbuf);
+	free(wantoff);
 	out_close(&out_std);
 	return 0;
 }

@@ -23,6 +23,15 @@ As a program:
 submits standard input, prints "job N" on standard error, waits, and
 prints the result on standard output: exit 0 when the job is done, 1 with
 the reason on standard error otherwise, 2 on a usage error.
+
+A data set uploaded once and analysed many times:
+
+    python3 examples/client.py [...] --put NAME < data
+    python3 examples/client.py [...] --on NAME SPEC
+
+--put stores standard input as the data set NAME (PUT) and prints
+nothing; --on runs SPEC on the data set NAME (SUBMIT-ON) instead of on
+standard input, which is then not read.
 """
 
 import argparse
@@ -210,14 +219,23 @@ def main(argv=None):
                     help="its TCP port (default %d)" % DEFAULT_PORT)
     ap.add_argument("--token-file", metavar="F",
                     help="authenticate with the first line of F")
-    ap.add_argument("spec", metavar="SPEC", help="the job spec, one argument")
+    ap.add_argument("--put", metavar="NAME",
+                    help="store standard input as the data set NAME, no SPEC")
+    ap.add_argument("--on", metavar="NAME",
+                    help="run SPEC on the stored data set NAME")
+    ap.add_argument("spec", metavar="SPEC", nargs="?",
+                    help="the job spec, one argument")
     args = ap.parse_args(argv)
+    if (args.put is None) == (args.spec is None):
+        ap.error("give a SPEC, or --put NAME without one")
+    if args.put is not None and args.on is not None:
+        ap.error("--put and --on are mutually exclusive")
 
     def fail(msg):
         print("%s: %s" % (prog, msg), file=sys.stderr)
         return 1
 
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read() if args.on is None else None
     try:
         token = read_token(args.token_file) if args.token_file else None
     except (OSError, ValueError) as e:
@@ -239,8 +257,19 @@ def main(argv=None):
             return fail(str(e))
         except OSError as e:
             return fail(str(e))
+        if args.put is not None:
+            try:
+                client.put(args.put, data)
+                return 0
+            except Rejected as e:
+                return fail("data set refused: %s" % e)
+            except OSError as e:
+                return fail(str(e))
         try:
-            job = client.submit(args.spec, data)
+            if args.on is not None:
+                job = client.submit_on(args.spec, args.on)
+            else:
+                job = client.submit(args.spec, data)
             print("job %d" % job, file=sys.stderr)
             state, payload = client.wait_done(job)
         except Rejected as e:

@@ -473,3 +473,74 @@ setup() {
 	awk 'BEGIN { for (i = 1; i <= 1000; i++) printf "%s%d", (i > 1 ? " " : ""), i; print "" }' >blanks
 	check 0 $'1\t1000\n' mr-map -R fields -W -f 1000 blanks
 }
+
+# ---- -F FILE: only the keys of interest -------------------------------------
+
+# keys_of FILE: an awk oracle of -F FILE on records of stdin: the records
+# whose key (bytes before the first TAB, or the whole line) is a non-empty
+# line of FILE.
+keys_of() {
+	awk -F'\t' 'NR == FNR { if ($0 != "") k[$0]; next } ($1 in k)' "$1" -
+}
+
+@test "-F keeps the words listed in FILE, as awk does, with and without -c" {
+	gen_text 51 20000 >text
+	# Some frequent tokens, some absent ones, an empty line, a CR and a
+	# trailing blank that must not match, a duplicate.
+	mr-map words -R text | cut -f 1 | sort | uniq -c | sort -k1,1nr -k2 |
+		awk 'NR % 7 == 1 && NR < 400 { print $2 }' >keys
+	[ "$(wc -l <keys)" -gt 20 ]
+	printf '\nno-such-word-here\n%s\r\n%s \n%s\n' \
+	    "$(sed -n 2p keys)" "$(sed -n 3p keys)" "$(sed -n 1p keys)" >>keys
+	mr-map words -R text | keys_of keys >want
+	[ -s want ]
+	check_file want mr-map words -R -F keys text
+	check_file want mr-map -R --key-file keys words text
+	sort_by_key want | mr-reduce sum >counts
+	check_file counts mr-map words -R -c -F keys text
+}
+
+@test "-F filters the emitted key of fields, lines, grep and identity, as awk does" {
+	gen_records 52 5000 >recs
+	printf 'a\nab\nzz\n\200\n0\nv7\n' >keys
+	keys_of keys <recs >want
+	check_file want mr-map identity -F keys recs
+	mr-map grep 1 recs | keys_of keys >want
+	check_file want mr-map grep -F keys 1 recs
+	awk -F'\t' 'NF >= 3' recs >recs3
+	mr-map fields -k 2 -f 1 recs3 | keys_of keys >want
+	check_file want mr-map fields -k 2 -f 1 -F keys recs3
+	mr-map lines recs | keys_of keys >want
+	check_file want mr-map lines -F keys recs
+	IN=$'x\ty\n' check 0 $'all\ty\n' mr-map fields -K all -f 1 -F <(echo all)
+	IN=$'x\ty\n' check 0 '' mr-map fields -K other -f 1 -F <(echo all)
+}
+
+@test "-F: whole keys only, an empty FILE keeps nothing, -z and - for stdin" {
+	printf 'ab\n' >keys
+	IN=$'a b ab abc ab\n' check 0 $'ab\t1\nab\t1\n' mr-map words -F keys
+	: >empty
+	IN=$'a b\n' check 0 '' mr-map words -F empty
+	printf '\n\n' >blank
+	IN=$'k\tv\nk\n\tv\n' check 0 '' mr-map identity -F blank
+	printf 'a b|c|' | tr '|' '\0' >zkeys
+	printf 'a b\tx|c\ty|a\tz|' | tr '|' '\0' >in
+	printf 'a b\tx|c\ty|' | tr '|' '\0' >want
+	INFILE=in check_file want mr-map identity -z -F zkeys
+	printf 'a b c\n' >text
+	IN=$'c\n' check 0 $'c\t1\n' mr-map words -F - text
+}
+
+@test "-F with a missing file: cannot open, exit 1" {
+	check_err 1 "mr-map: cannot open 'nosuch': No such file or directory" \
+	    mr-map words -F nosuch
+	check_err 1 "mr-map: cannot open 'nosuch': No such file or directory" \
+	    mr-map identity --key-file=nosuch
+}
+
+@test "-F past 65536 other distinct keys (the table is rebuilt): still exact" {
+	awk 'BEGIN { for (i = 0; i < 200000; i++) print "w" i, "w" (i % 1000) }' >text
+	awk 'BEGIN { for (i = 0; i < 200000; i += 997) print "w" i }' >keys
+	mr-map words text | keys_of keys >want
+	check_file want mr-map words -F keys text
+}

@@ -1451,3 +1451,15 @@ priv_dir() {
 	stop_within_1s
 	echo "stopped within 1 s of SIGTERM" >>"$report"
 }
+
+@test "job spec: mr-map's -F FILE (a key file) is refused" {
+	start_daemon
+	R submit 'mr-map words -F /etc/passwd' x \
+	    submit 'mr-map --key-file=/etc/passwd identity' x \
+	    submit 'mr-par mr-map words -lF keys' x \
+	    submit 'mr-map words' $'ok\n' wait % 10000
+	expect "rejected: '-F' is not allowed in a job spec" \
+	    "rejected: '--key-file' is not allowed in a job spec" \
+	    "rejected: '-F' is not allowed in a job spec" \
+	    'id 1' '0 ok\t1\n'
+}
