@@ -61,23 +61,7 @@ static struct htab counts;
 static uint64_t *count;
 static size_t ncount;
 static const char *keyfile;
-static struct htab keyset;	/* -F: ids below nkeys are FILE's keys */
-static struct buf wantbuf;	/* FILE's lines, for rebuilding keyset */
-static size_t *wantoff, nwanted, nkeys;
-
-/* Put FILE's lines into keyset: its distinct keys are ids 0 .. nkeys-1. */
-static void
-build_keyset(void)
-{
-	size_t i;
-	int isnew;
-
-	htab_free(&keyset);
-	for (i = 0; i < nwanted; i++)
-		htab_intern(&keyset, wantbuf.p + wantoff[i],
-		    wantoff[i + 1] - wantoff[i], &isnew);
-	nkeys = keyset.n;
-}
+static struct htab keyset;	/* -F: FILE's keys */
 
 /* -F FILE: its lines, but empty ones, are the keys to keep. */
 static void
@@ -85,48 +69,30 @@ load_keys(void)
 {
 	struct rdr r;
 	char *files[] = { (char *)keyfile, NULL }, *line;
-	size_t len, cap = 0;
+	size_t len;
+	int isnew;
 
 	rdr_init(&r, files, 1, delim);
-	while (rdr_next(&r, &line, &len)) {
-		if (len == 0)
-			continue;
-		if (nwanted + 2 > cap) {
-			cap = cap ? cap * 2 : 1024;
-			wantoff = xreallocarray(wantoff, cap, sizeof(*wantoff));
-		}
-		wantoff[nwanted++] = wantbuf.len;
-		buf_add(&wantbuf, line, len);
-	}
+	while (rdr_next(&r, &line, &len))
+		if (len > 0)
+			htab_intern(&keyset, line, len, &isnew);
 	rdr_free(&r);
-	if (wantoff == NULL)
-		wantoff = xreallocarray(NULL, 1, sizeof(*wantoff));
-	wantoff[nwanted] = wantbuf.len;
-	build_keyset();
 }
 
 /*
  * Whether a record whose key starts at k (and ends at the first TAB, if
- * any, before k + len) is to be emitted. One hash lookup: htab has no
- * lookup without insertion, so a key not in FILE is added with a higher
- * id, and the table is rebuilt from FILE's lines when such keys pile up,
- * which keeps its memory bounded and the cost per record O(1) amortized.
+ * any, before k + len) is to be emitted: one hash lookup.
  */
 static int
 wanted(const char *k, size_t len)
 {
 	const char *tab;
-	int isnew;
 
 	if (keyfile == NULL)
 		return 1;
 	if ((tab = memchr(k, '\t', len)) != NULL)
 		len = tab - k;
-	if (htab_intern(&keyset, k, len, &isnew) < nkeys)
-		return 1;
-	if (keyset.n > nkeys + 65536)
-		build_keyset();
-	return 0;
+	return htab_find(&keyset, k, len) >= 0;
 }
 
 static void
@@ -438,8 +404,6 @@ main(int argc, char *argv[])
 	free(fld);
 	free(fldlen);
 	htab_free(&keyset);
-	buf_free(&wantbuf);
-	free(wantoff);
 	out_close(&out_std);
 	return 0;
 }

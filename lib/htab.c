@@ -28,23 +28,47 @@ grow(struct htab *h)
 	free(old);
 }
 
+/* The slot of key: its own, or the empty one where it would go. */
+static size_t
+probe(const struct htab *h, const char *key, size_t len, uint64_t tag)
+{
+	size_t i;
+	uint64_t s;
+	uint32_t id;
+
+	for (i = tag & h->mask; (s = h->slots[i]) != 0; i = (i + 1) & h->mask) {
+		if (s >> 32 != tag)
+			continue;
+		id = (uint32_t)s - 1;
+		if (h->keys[id].len == len && memcmp(h->keys[id].p, key, len) == 0)
+			break;
+	}
+	return i;
+}
+
+int64_t
+htab_find(const struct htab *h, const char *key, size_t len)
+{
+	uint64_t tag = XXH3_64bits(key, len) >> 32;
+
+	if (h->slots == NULL)
+		return -1;
+	return (int64_t)(h->slots[probe(h, key, len, tag)] & 0xffffffff) - 1;
+}
+
 uint32_t
 htab_intern(struct htab *h, const char *key, size_t len, int *isnew)
 {
-	uint64_t hv = XXH3_64bits(key, len), tag = hv >> 32, s;
+	uint64_t tag = XXH3_64bits(key, len) >> 32;
 	size_t i;
 	uint32_t id;
 
 	if (h->slots == NULL || (h->n + 1) * 2 > h->mask + 1)
 		grow(h);
-	for (i = tag & h->mask; (s = h->slots[i]) != 0; i = (i + 1) & h->mask) {
-		if (s >> 32 != tag)
-			continue;
-		id = (uint32_t)s - 1;
-		if (h->keys[id].len == len && memcmp(h->keys[id].p, key, len) == 0) {
-			*isnew = 0;
-			return id;
-		}
+	i = probe(h, key, len, tag);
+	if (h->slots[i] != 0) {
+		*isnew = 0;
+		return (uint32_t)h->slots[i] - 1;
 	}
 	if (h->n >= UINT32_MAX - 1)
 		errx(1, "too many distinct keys");

@@ -32,6 +32,8 @@ struct htab {
 
 /* The key's id; *isnew says whether this call added it. */
 uint32_t	htab_intern(struct htab *, const char *, size_t, int *isnew);
+/* The key's id, or -1 when it is not in the table (which is unchanged). */
+int64_t		htab_find(const struct htab *, const char *, size_t);
 /*
  * The ids 0 .. n-1 in bytewise key order (rec_keycmp's), in an array of
  * htab->n ids that the caller frees.
