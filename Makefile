@@ -4,6 +4,10 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 
+# The one version of every program, mr-slurm included: MR_VERSION in
+# lib/cli.h. debian/changelog must agree (debian/rules checks it).
+VERSION	:= $(shell sed -n 's/^\#define[[:space:]]*MR_VERSION[[:space:]]*"\([^"]*\)".*/\1/p' lib/cli.h)
+
 CC	?= cc
 CFLAGS	?= -O2 -g
 MRFLAGS	= -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Ilib $(HARDEN)
@@ -102,10 +106,11 @@ $(B)/%: cmd/%.c $(B)/obj/libmr.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) $(MRLDFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
 
-$(B)/mr-slurm: cmd/mr-slurm.sh
+$(B)/mr-slurm: cmd/mr-slurm.sh lib/cli.h
 	@mkdir -p $(@D)
-	cp cmd/mr-slurm.sh $@
-	chmod 755 $@
+	sed 's/@VERSION@/$(VERSION)/' cmd/mr-slurm.sh > $@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
 
 check: all
 	sh tests/summary.sh $(B)
