@@ -3,6 +3,11 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+
+# The one version of every program, mr-slurm included: MR_VERSION in
+# lib/cli.h. debian/changelog must agree (debian/rules checks it).
+VERSION	:= $(shell sed -n 's/^\#define[[:space:]]*MR_VERSION[[:space:]]*"\([^"]*\)".*/\1/p' lib/cli.h)
 
 CC	?= cc
 CFLAGS	?= -O2 -g
@@ -102,10 +107,11 @@ $(B)/%: cmd/%.c $(B)/obj/libmr.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(MRFLAGS) $(CPPFLAGS) $(CFLAGS) $(MRLDFLAGS) $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
 
-$(B)/mr-slurm: cmd/mr-slurm.sh
+$(B)/mr-slurm: cmd/mr-slurm.sh lib/cli.h
 	@mkdir -p $(@D)
-	cp cmd/mr-slurm.sh $@
-	chmod 755 $@
+	sed 's/@VERSION@/$(VERSION)/' cmd/mr-slurm.sh > $@.tmp
+	chmod 755 $@.tmp
+	mv $@.tmp $@
 
 check: all
 	sh tests/summary.sh $(B)
@@ -129,6 +135,24 @@ install: all
 	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 completion/mr $(DESTDIR)$(BASHCOMPDIR)/mr-split
+	for p in $(PROGS) mr-slurm; do [ $$p = mr-split ] || \
+	    ln -sf mr-split $(DESTDIR)$(BASHCOMPDIR)/$$p; done
+
+# The Debian package (debian/), built by dpkg-buildpackage in a copy of
+# the tree as git sees it (tracked and untracked files, not the ignored
+# ones), so that it builds as from a clean clone. The .deb, .changes and
+# .buildinfo files are left in $(DEB_B)/.
+DEB_B	= build-deb
+deb:
+	rm -rf $(DEB_B)
+	mkdir -p $(DEB_B)/src
+	git ls-files -co --exclude-standard | while IFS= read -r f; do \
+	    [ ! -e "$$f" ] || printf '%s\n' "$$f"; done | \
+	    tar -cf - --no-recursion -T - | tar -xf - -C $(DEB_B)/src
+	cd $(DEB_B)/src && dpkg-buildpackage -us -uc -b
+	ls $(DEB_B)/*.deb
 
 # libFuzzer targets (tests/fuzz/): the library built with the sanitizers
 # and fuzzer instrumentation in build-fuzz, each target linked against it.
@@ -160,10 +184,10 @@ $(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(B)/obj/libmr.a $(HDRS)
 	    -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(B)/obj/libmr.a $(LDLIBS)
 
 clean:
-	rm -rf bin build-asan build-clang $(FUZZ_B)
+	rm -rf bin build-asan build-clang $(FUZZ_B) $(DEB_B)
 
-.PHONY: all asan check check-all check-asan clean fuzz fuzz-build fuzz-targets \
-	install lint
+.PHONY: all asan check check-all check-asan clean deb fuzz fuzz-build \
+	fuzz-targets install lint
 
 # Benchmarks need the packages in bench/packages.
 bench: all

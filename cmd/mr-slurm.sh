@@ -10,7 +10,8 @@
 set -u
 
 prog=mr-slurm
-version=0.1.0
+# make puts MR_VERSION of lib/cli.h here, the one version of mr.
+version=@VERSION@
 max_tasks=100000
 
 usage() {
