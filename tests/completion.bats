@@ -116,7 +116,7 @@ help_options() {
 @test "mr-map: mappers, and the options of the mapper given" {
 	check_completion "mr-map " "words fields grep identity lines"
 	check_completion "mr-map i" "identity"
-	check_completion "mr-map words -" "-c --combine -l --lower -m --min-length -p --punct -R --raw -z --null -h --help --version"
+	check_completion "mr-map words -" "-c --combine -l --lower -m --min-length -p --punct -F --key-file -R --raw -z --null -h --help --version"
 	check_completion "mr-map grep -" "-i --ignore-case -v --invert -R --raw -z --null -h --help --version"
 	check_completion "mr-map identity -" "-R --raw -z --null -h --help --version"
 	check_completion "mr-map fields -k 1 --" "--delimiter --fields --const-key --key --whitespace --raw --null --help --version"
@@ -194,7 +194,7 @@ help_options() {
 @test "mr-par: COMMAND, and an mr program's own completion after it" {
 	check_completion "mr-par -j 2 mr-red" "mr-reduce"
 	check_completion "mr-par -j 2 mr-map wo" "words"
-	check_completion "mr-par -k mr-map words -" "-c --combine -l --lower -m --min-length -p --punct -R --raw -z --null -h --help --version"
+	check_completion "mr-par -k mr-map words -" "-c --combine -l --lower -m --min-length -p --punct -F --key-file -R --raw -z --null -h --help --version"
 	check_completion "mr-par mr-reduce perc:" "25 50 75 90 95 99"
 	check_completion "mr-par --ssh ssh -S 2/a,b $MR_BIN/mr-map g" "grep"
 	check_completion "mr-par cat $dir/no" "$dir/notes"
