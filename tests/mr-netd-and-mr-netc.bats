@@ -412,7 +412,7 @@ help_has() {
 	    >other.out 2>&1 3>&- &
 	BGPIDS="$BGPIDS $!"
 	sleep 0.3
-	R raw '\x08\x01\x00\x00\x00' eof 3
+	R raw '\x0a\x01\x00\x00\x00' eof 3
 	expect closed
 	R raw '\xff' eof 3
 	expect closed
