@@ -295,9 +295,11 @@ progress(uint32_t id, uint32_t ms, struct progress *p)
 {
 	unsigned char b[PROTO_PROGRESS_LEN];
 
-	send8(PROTO_OP_PROGRESS);
-	send32(id);
-	send32(ms);
+	/* One write: a daemon that closes on it fails the read, not this. */
+	b[0] = PROTO_OP_PROGRESS;
+	proto_put32(b + 1, id);
+	proto_put32(b + 5, ms);
+	send_bytes(b, 9);
 	if (fdio_read_full(sock, b, sizeof(b)) == -1)
 		return -1;
 	p->state = b[0];
