@@ -1,7 +1,9 @@
 /*
  * mr-netc: the command-line client of mr-netd. Submits job specs and data,
  * waits for results with WAIT (never a sleep loop), fetches, cancels, and
- * stores named data sets.
+ * stores named data sets. With --progress it waits with held PROGRESS
+ * requests instead, drawing how far the job is on stderr, and fetches the
+ * result once the job has finished.
  */
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
@@ -18,19 +20,20 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "clock.h"
 #include "fdio.h"
 #include "out.h"
 #include "proto.h"
 
 static const char synopsis[] =
-    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] run SPEC [FILE]\n"
+    "mr-netc [-H HOST] [-p PORT] [-U SOCKET] [--token-file FILE] run [--progress] SPEC [FILE]\n"
     "       mr-netc [OPTIONS] submit SPEC [FILE]\n"
     "       mr-netc [OPTIONS] fetch ID\n"
-    "       mr-netc [OPTIONS] wait ID [--timeout SECS]\n"
+    "       mr-netc [OPTIONS] wait [--progress] ID [--timeout SECS]\n"
     "       mr-netc [OPTIONS] status ID\n"
     "       mr-netc [OPTIONS] cancel ID\n"
     "       mr-netc [OPTIONS] put NAME [FILE]\n"
-    "       mr-netc [OPTIONS] run-on NAME SPEC";
+    "       mr-netc [OPTIONS] run-on [--progress] NAME SPEC";
 static const char head[] =
     "commands:\n"
     "  run SPEC [FILE]          submit, wait, print the result\n"
@@ -41,12 +44,17 @@ static const char head[] =
     "  cancel ID                cancel a job, print its state\n"
     "  put NAME [FILE]          store a data set (empty data removes it)\n"
     "  run-on NAME SPEC         run SPEC over a stored data set\n"
+    "  --progress               with run, run-on and wait: how far the job\n"
+    "                           is, on stderr\n"
     "options:\n";
 
 #define WAIT_SLICE_MS	60000
+/* How often --progress draws its line: on a terminal, and otherwise. */
+#define TTY_MS		200
+#define LOG_MS		5000
 
 static const char *host = "127.0.0.1", *port = "1936", *unixpath;
-static const char *where;
+static const char *where, *tokenfile;
 static int sock = -1;
 
 /*
@@ -119,7 +127,7 @@ recv_string(uint32_t n)
 }
 
 static void
-connect_server(const char *tokenfile)
+connect_server(void)
 {
 	struct addrinfo hints = { 0 }, *ai, *a;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -274,6 +282,112 @@ wait_job(uint32_t id, long long timeout_ms)
 	}
 }
 
+/* A reply of PROGRESS. */
+struct progress {
+	int		 state;
+	uint64_t	 consumed, total;
+	uint32_t	 ms;
+};
+
+/* PROGRESS held up to ms: 0, or -1 if the connection ended instead. */
+static int
+progress(uint32_t id, uint32_t ms, struct progress *p)
+{
+	unsigned char b[PROTO_PROGRESS_LEN];
+
+	/* One write: a daemon that closes on it fails the read, not this. */
+	b[0] = PROTO_OP_PROGRESS;
+	proto_put32(b + 1, id);
+	proto_put32(b + 5, ms);
+	send_bytes(b, 9);
+	if (fdio_read_full(sock, b, sizeof(b)) == -1)
+		return -1;
+	p->state = b[0];
+	p->consumed = proto_get64(b + 1);
+	p->total = proto_get64(b + 9);
+	p->ms = proto_get32(b + 17);
+	return 0;
+}
+
+/*
+ * "mr-netc: job N STATE, X.X MiB of Y.Y MiB (P%), T.T s": on a terminal
+ * drawn over the previous one, the last one ended with a line feed; else
+ * a line each time.
+ */
+static void
+draw(uint32_t id, const struct progress *p, int tty, int final)
+{
+	unsigned pct;
+
+	if (p->total > 0)
+		pct = p->consumed >= p->total ? 100 :
+		    (unsigned)(p->consumed * 100.0 / p->total);
+	else
+		pct = p->state == PROTO_ST_DONE ? 100 : 0;
+	fprintf(stderr, "%s%s: job %u %s, %.1f MiB of %.1f MiB (%u%%), "
+	    "%.1f s%s", tty ? "\r" : "", getprogname(), id,
+	    p->state < 6 ? proto_states[p->state] : "?",
+	    p->consumed / 1048576.0, p->total / 1048576.0, pct,
+	    p->ms / 1000.0, tty ? (final ? "\033[K\n" : "\033[K") : "\n");
+}
+
+static int
+unfinished(int state)
+{
+	return state == PROTO_ST_QUEUED || state == PROTO_ST_RUNNING;
+}
+
+/*
+ * As wait_job, drawing the progress. PROGRESS requests held up to the
+ * interval are answered early when the job ends and never consume it:
+ * the result is then fetched once, with WAIT 0. A daemon from before
+ * PROGRESS closes the connection on it: then wait_job, on a new one.
+ */
+static int
+wait_progress(uint32_t id, long long timeout_ms)
+{
+	struct progress p;
+	const char *env;
+	double until = 0, left;
+	long long every;
+	int tty = isatty(2);
+
+	every = tty ? TTY_MS : LOG_MS;
+	/* For the tests: lines every so many ms, on a terminal or not. */
+	if ((env = getenv("MR_NETC_PROGRESS_MS")) != NULL)
+		every = cli_num(env, 1, 3600000, "MR_NETC_PROGRESS_MS");
+	if (progress(id, 0, &p) == -1) {
+		warnx("%s does not report progress: waiting without it",
+		    where);
+		close(sock);
+		send_errno = 0;
+		connect_server();
+		return wait_job(id, timeout_ms);
+	}
+	if (timeout_ms != 0)
+		until = clock_mono() + timeout_ms / 1000.0;
+	if (tty && unfinished(p.state))
+		draw(id, &p, tty, 0);
+	while (unfinished(p.state)) {
+		left = every;
+		if (timeout_ms != 0 && (left = (until - clock_mono()) *
+		    1000) > every)
+			left = every;
+		if (left < 1)
+			break;
+		if (progress(id, left, &p) == -1)
+			io_fail();
+		if (unfinished(p.state))
+			draw(id, &p, tty, 0);
+	}
+	if (p.state != PROTO_ST_UNKNOWN)
+		draw(id, &p, tty, 1);
+	send8(PROTO_OP_WAIT);
+	send32(id);
+	send32(0);
+	return result(id);
+}
+
 static uint32_t
 job_id(const char *s)
 {
@@ -290,12 +404,12 @@ need(int argc, int min, int max)
 int
 main(int argc, char *argv[])
 {
-	const char *tokenfile = NULL, *cmd;
+	const char *cmd;
 	long long timeout = 0;
 	uint32_t id;
 	const char *state;
 	char *msg;
-	int ch, st = 0;
+	int ch, st = 0, prog = 0;
 	const struct cli_opt opts[] = {
 		OPT_STR('H', "host", &host, "HOST",
 		    "server address (default 127.0.0.1)"),
@@ -305,7 +419,8 @@ main(int argc, char *argv[])
 		    "connect to a Unix socket instead"),
 		OPT_STR(0, "token-file", &tokenfile, "FILE",
 		    "authenticate with the token in FILE"),
-		/* wait's own option, shown with the command */
+		/* the commands' own options, shown with them */
+		OPT_FLAG(0, "progress", &prog, NULL),
 		OPT_NUM(0, "timeout", &timeout, 1, 1LL << 30, "timeout", "SECS",
 		    NULL),
 		OPT_END
@@ -321,28 +436,32 @@ main(int argc, char *argv[])
 	cmd = argv[0];
 	if (timeout && strcmp(cmd, "wait") != 0)
 		cli_misuse("--timeout goes with wait");
+	if (prog && strcmp(cmd, "wait") != 0 && strcmp(cmd, "run") != 0 &&
+	    strcmp(cmd, "run-on") != 0)
+		cli_misuse("--progress goes with run, run-on and wait");
 
 	out_stdout();
 	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "submit") == 0) {
 		need(argc, 2, 3);
-		connect_server(tokenfile);
+		connect_server();
 		id = submit(PROTO_OP_SUBMIT, argv[1], argc > 2 ? argv[2] : NULL);
 		if (cmd[0] == 's') {
 			out_u64(&out_std, id);
 			out_addc(&out_std, '\n');
 		} else
-			st = wait_job(id, 0);
+			st = prog ? wait_progress(id, 0) : wait_job(id, 0);
 	} else if (strcmp(cmd, "run-on") == 0) {
 		need(argc, 3, 3);
-		connect_server(tokenfile);
+		connect_server();
 		id = submit(PROTO_OP_SUBMIT_ON, argv[2], argv[1]);
-		st = wait_job(id, 0);
+		st = prog ? wait_progress(id, 0) : wait_job(id, 0);
 	} else if (strcmp(cmd, "fetch") == 0 || strcmp(cmd, "wait") == 0) {
 		need(argc, 2, 2);
 		id = job_id(argv[1]);
-		connect_server(tokenfile);
+		connect_server();
 		if (cmd[0] == 'w')
-			st = wait_job(id, timeout * 1000);
+			st = prog ? wait_progress(id, timeout * 1000) :
+			    wait_job(id, timeout * 1000);
 		else {
 			send8(PROTO_OP_FETCH);
 			send32(id);
@@ -351,7 +470,7 @@ main(int argc, char *argv[])
 	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "cancel") == 0) {
 		need(argc, 2, 2);
 		id = job_id(argv[1]);
-		connect_server(tokenfile);
+		connect_server();
 		send8(cmd[0] == 's' ? PROTO_OP_STATUS : PROTO_OP_CANCEL);
 		send32(id);
 		ch = recv8();
@@ -362,7 +481,7 @@ main(int argc, char *argv[])
 		struct buf data = BUF_INIT;
 		need(argc, 2, 3);
 		read_all(argc > 2 ? argv[2] : NULL, &data);
-		connect_server(tokenfile);
+		connect_server();
 		send8(PROTO_OP_PUT);
 		send32(strlen(argv[1]));
 		send_bytes(argv[1], strlen(argv[1]));

@@ -8,19 +8,24 @@ As a module:
     c.auth(b"secret")                          # only if the daemon has a token
     job = c.submit("mr-split | mr-map words | mr-shuffle | mr-reduce sum",
                    b"a b a\n")
+    state, done, total, ms = c.progress(job)   # how far it is, at once
     state, payload = c.wait(job, 5000)         # one WAIT of up to 5 s
     if state == DONE:
         print(payload.decode(), end="")
 
 One Client is one connection; its requests are answered in order. Every
-integer on the wire is a u32 little-endian; mr-netd(1) describes each frame.
+integer on the wire is a u32 little-endian, but PROGRESS's byte counts,
+u64; mr-netd(1) describes each frame.
 
 As a program:
 
     python3 examples/client.py [--unix SOCKET | --host H --port P]
-        [--token-file F] SPEC < data
+        [--token-file F] [--progress] SPEC < data
 
-submits standard input, prints "job N" on standard error, waits, and
+submits standard input, prints "job N" on standard error, waits (with
+--progress, drawing "client.py: job N running, X.X MiB of Y.Y MiB (P%),
+T.T s" on standard error as mr-netc(1) does: over the previous line on a
+terminal every 0.2 s, else a line every 5 s, and a last line), and
 prints the result on standard output: exit 0 when the job is done, 1 with
 the reason on standard error otherwise, 2 on a usage error.
 
@@ -40,7 +45,7 @@ import struct
 import sys
 
 # Opcodes.
-SUBMIT, FETCH, WAIT, STATUS, CANCEL, PUT, SUBMIT_ON, AUTH = range(8)
+SUBMIT, FETCH, WAIT, STATUS, CANCEL, PUT, SUBMIT_ON, AUTH, PROGRESS = range(9)
 
 # Job states.
 DONE, QUEUED, RUNNING, FAILED, UNKNOWN, CANCELLED = range(6)
@@ -50,6 +55,8 @@ DEFAULT_PORT = 1936
 # A WAIT is sent in slices shorter than the 6 s idle limit of a daemon run
 # with --timeout 1, so that no daemon closes the connection between them.
 WAIT_SLICE_MS = 5000
+# How often --progress draws its line: on a terminal, and otherwise.
+TTY_MS, LOG_MS = 200, 5000
 
 
 class Rejected(Exception):
@@ -197,12 +204,55 @@ class Client:
         self._send(bytes([CANCEL]) + _u32(job))
         return self._recv8()
 
+    def progress(self, job, timeout_ms=0):
+        """PROGRESS: (state, consumed, total, ms): bytes of the job's data
+        its first stage has read, the size of the data, the milliseconds it
+        has run. Held up to timeout_ms while the job is queued or running;
+        never consumes a result. A daemon older than PROGRESS closes the
+        connection instead (ConnectionError)."""
+        self._send(bytes([PROGRESS]) + _u32(job) + _u32(timeout_ms))
+        return struct.unpack("<BQQI", self._recv(21))
+
     def wait_done(self, job):
         """WAIT in slices until the job has finished: (state, payload)."""
         while True:
             state, payload = self.wait(job, WAIT_SLICE_MS)
             if state not in (QUEUED, RUNNING):
                 return state, payload
+
+
+def progress_line(prog, job, p):
+    state, done, total, ms = p
+    pct = (min(100, done * 100 // total) if total else
+           100 if state == DONE else 0)
+    return "%s: job %d %s, %.1f MiB of %.1f MiB (%d%%), %.1f s" % (
+        prog, job, state_name(state), done / 1048576, total / 1048576, pct,
+        ms / 1000)
+
+
+def wait_progress(client, job, prog, out=sys.stderr, every_ms=None):
+    """Wait with held PROGRESS requests (every_ms each at most), drawing
+    the line on out; then fetch the result, once: (state, payload)."""
+    tty = out.isatty()
+    every = every_ms or (TTY_MS if tty else LOG_MS)
+
+    def draw(p, final):
+        line = progress_line(prog, job, p)
+        if tty:
+            line = "\r" + line + "\033[K"
+        out.write(line + ("\n" if final or not tty else ""))
+        out.flush()
+
+    p = client.progress(job)
+    if tty and p[0] in (QUEUED, RUNNING):
+        draw(p, False)
+    while p[0] in (QUEUED, RUNNING):
+        p = client.progress(job, every)
+        if p[0] in (QUEUED, RUNNING):
+            draw(p, False)
+    if p[0] != UNKNOWN:
+        draw(p, True)
+    return client.wait(job, 0)
 
 
 def main(argv=None):
@@ -223,6 +273,8 @@ def main(argv=None):
                     help="store standard input as the data set NAME, no SPEC")
     ap.add_argument("--on", metavar="NAME",
                     help="run SPEC on the stored data set NAME")
+    ap.add_argument("--progress", action="store_true",
+                    help="show how far the job is on standard error")
     ap.add_argument("spec", metavar="SPEC", nargs="?",
                     help="the job spec, one argument")
     args = ap.parse_args(argv)
@@ -271,7 +323,10 @@ def main(argv=None):
             else:
                 job = client.submit(args.spec, data)
             print("job %d" % job, file=sys.stderr)
-            state, payload = client.wait_done(job)
+            if args.progress:
+                state, payload = wait_progress(client, job, prog)
+            else:
+                state, payload = client.wait_done(job)
         except Rejected as e:
             return fail("job rejected: %s" % e)
         except (OSError, ValueError) as e:

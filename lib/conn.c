@@ -69,6 +69,15 @@ conn_reply32(struct conn *c, uint32_t v)
 }
 
 void
+conn_reply64(struct conn *c, uint64_t v)
+{
+	unsigned char b[8];
+
+	proto_put64(b, v);
+	conn_reply(c, b, 8);
+}
+
+void
 conn_reply8(struct conn *c, int v)
 {
 	unsigned char b = v;

@@ -57,8 +57,9 @@ struct conn {
 	uint64_t		 dataleft, datalen;
 	char			*spec, *name;
 	char			 reject[256];	/* data is read and dropped */
-	/* A WAIT for a job. */
+	/* A WAIT or PROGRESS (waitop) held for a job. */
 	uint32_t		 waitid;
+	int			 waitop;
 	double			 waituntil;
 };
 
@@ -67,6 +68,7 @@ void		 conn_free(struct conn *);
 void		 conn_reply(struct conn *, const void *, size_t);
 void		 conn_reply8(struct conn *, int);
 void		 conn_reply32(struct conn *, uint32_t);
+void		 conn_reply64(struct conn *, uint64_t);
 /* Send size bytes of fd after the reply; the connection takes fd. */
 void		 conn_sendfile(struct conn *, int fd, off_t size);
 void		 conn_consume(struct conn *, size_t);

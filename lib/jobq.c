@@ -34,11 +34,32 @@ close_fd(int *fd)
 	*fd = -1;
 }
 
+/* The offset of the data shared with the first stage: what it has read. */
+static uint64_t
+data_offset(struct job *j)
+{
+	off_t off;
+
+	if (j->in == -1)
+		return j->consumed;
+	if ((off = lseek(j->in, 0, SEEK_CUR)) == -1)
+		return 0;
+	return (uint64_t)off < j->insize ? (uint64_t)off : j->insize;
+}
+
+/* The data is closed once the job has ended: how far it got is kept. */
+static void
+close_in(struct job *j)
+{
+	j->consumed = data_offset(j);
+	close_fd(&j->in);
+}
+
 /* What a finished job no longer needs: its spec, its descriptors. */
 static void
 release(struct job *j)
 {
-	close_fd(&j->in);
+	close_in(j);
 	close_fd(&j->out);
 	close_fd(&j->err);
 	jobspec_free(&j->js);
@@ -78,6 +99,8 @@ jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js,
     int state, char *why)
 {
 	struct job *j = xcalloc(1, sizeof(*j));
+	char path[PATH_MAX];
+	struct stat st;
 
 	j->id = id;
 	j->state = state;
@@ -86,6 +109,9 @@ jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js,
 	j->in = j->out = j->err = -1;
 	j->why = why;
 	j->queued = clock_mono();
+	spool_path(q->dir, path, sizeof(path), id, "in");
+	if (stat(path, &st) == 0)
+		j->insize = st.st_size;
 	if (q->nall == q->cap) {
 		q->cap = q->cap ? q->cap * 2 : 64;
 		q->all = xreallocarray(q->all, q->cap, sizeof(*q->all));
@@ -100,6 +126,23 @@ jobq_add(struct jobq *q, uint32_t id, char *spec, struct jobspec *js,
 	q->runqtail = &j->next;
 	q->nqueued++;
 	return j;
+}
+
+void
+jobq_progress(struct job *j, uint64_t *consumed, uint64_t *total,
+    uint32_t *ms)
+{
+	double t;
+
+	*total = j->insize;
+	*consumed = j->state == PROTO_ST_QUEUED ? 0 : j->state ==
+	    PROTO_ST_DONE ? j->insize : data_offset(j);
+	t = 0;
+	/* A job cancelled is so at once, but runs until it is reaped. */
+	if (j->started > 0 && j->state != PROTO_ST_QUEUED)
+		t = ((j->finished > 0 ? j->finished : clock_mono()) -
+		    j->started) * 1000;
+	*ms = t < 0 ? 0 : t >= UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
 struct job *
@@ -164,6 +207,12 @@ job_finished(struct jobq *q, struct job *j, int state, char *why)
 	j->state = state;
 	j->why = why;
 	j->finished = clock_mono();
+	/* A stage may stop reading early (grep -m), yet all was processed. */
+	if (state == PROTO_ST_DONE)
+		j->consumed = j->insize;
+	else
+		j->consumed = data_offset(j);
+	close_fd(&j->in);
 	if (state != PROTO_ST_DONE) {
 		spool_path(q->dir, path, sizeof(path), j->id, "out.tmp");
 		unlink(path);
@@ -250,7 +299,7 @@ job_ended(struct jobq *q, struct job *j)
 	q->nrunning--;
 	if (j->killed == JOBQ_KILL_STOP) {
 		/* Spooled without a result: it runs again after a restart. */
-		close_fd(&j->in);
+		close_in(j);
 		close_fd(&j->out);
 		close_fd(&j->err);
 		return;
@@ -384,7 +433,14 @@ job_start(struct jobq *q, struct job *j)
 		return;
 	}
 	e = job_spawn(q, j, why, sizeof(why));
-	close_fd(&j->in);	/* the first stage has it */
+	/*
+	 * The first stage's stdin is a dup of j->in: one open file
+	 * description, one offset. Keeping our copy until the job ends lets
+	 * PROGRESS read how far the stage has read with lseek(SEEK_CUR), a
+	 * system call on a descriptor we hold, where /proc/PID/fdinfo/0 would
+	 * be an open, a read and a parse for each request, and a pid that
+	 * may already be gone (or reused) once the stage has exited.
+	 */
 	/* Without a spool it never runs again: one file less to keep. */
 	if (q->spool == NULL)
 		unlink(path);

@@ -16,7 +16,7 @@
  * 3. jobq_reap when the signalfd reports SIGCHLD: a job ends once all its
  *    stages are reaped. jobq_tick often: time and output limits, and
  *    expiry of finished jobs; the caller's loop also calls child_tick.
- * 4. jobq_find a job by id; jobq_cancel, jobq_stop (every running job,
+ * 4. jobq_find a job by id; jobq_progress says how far it is; jobq_cancel, jobq_stop (every running job,
  *    to run again from the spool), jobq_consume once a client has its
  *    result (a job still running is freed when it has been reaped).
  */
@@ -41,6 +41,8 @@ struct job {
 	char		*spec;		/* NULL once finished */
 	struct jobspec	 js;
 	int		 in, out, err;	/* open while it runs, else -1 */
+	uint64_t	 insize;	/* of its data, when it was added */
+	uint64_t	 consumed;	/* of it read, once in is closed */
 	struct child	 stage[JOBSPEC_MAXSTAGES];
 	int		 nstarted;	/* stages started */
 	int		 nlive;		/* stages not reaped yet */
@@ -77,6 +79,13 @@ void		 jobq_init(struct jobq *);
 struct job	*jobq_add(struct jobq *, uint32_t id, char *spec,
 		    struct jobspec *, int state, char *why);
 struct job	*jobq_find(struct jobq *, uint32_t id);
+/*
+ * How far j is: bytes of its data the first stage has read (all of them
+ * once done), the size of its data, and the milliseconds it has run (0
+ * if it never started).
+ */
+void		 jobq_progress(struct job *j, uint64_t *consumed,
+		    uint64_t *total, uint32_t *ms);
 void		 jobq_run(struct jobq *);
 void		 jobq_reap(struct jobq *);
 void		 jobq_tick(struct jobq *);

@@ -107,7 +107,38 @@ reply_fetch(struct netd *n, struct conn *c, struct job *j)
 		jobq_consume(&n->jobs, j);
 }
 
-/* A job has ended: answer the WAITs for it (the first may consume it). */
+/* PROGRESS's reply: state, bytes consumed, total bytes, milliseconds. */
+static void
+reply_progress(struct conn *c, struct job *j)
+{
+	uint64_t consumed = 0, total = 0;
+	uint32_t ms = 0;
+
+	if (j != NULL)
+		jobq_progress(j, &consumed, &total, &ms);
+	conn_reply8(c, j != NULL ? j->state : PROTO_ST_UNKNOWN);
+	conn_reply64(c, consumed);
+	conn_reply64(c, total);
+	conn_reply32(c, ms);
+}
+
+/* The reply a held WAIT or PROGRESS gets now. */
+static void
+reply_held(struct netd *n, struct conn *c)
+{
+	uint32_t id = c->waitid;
+
+	c->waitid = 0;
+	if (c->waitop == PROTO_OP_PROGRESS)
+		reply_progress(c, jobq_find(&n->jobs, id));
+	else
+		reply_fetch(n, c, jobq_find(&n->jobs, id));
+}
+
+/*
+ * A job has ended: answer the PROGRESSes held for it, then the WAITs (the
+ * first may consume it, and a PROGRESS after that would find no job).
+ */
 static void
 job_ended(struct job *j, void *arg)
 {
@@ -116,10 +147,12 @@ job_ended(struct job *j, void *arg)
 	int i;
 
 	for (i = 0; i < n->nconns; i++)
-		if (n->conns[i]->waitid == id) {
-			n->conns[i]->waitid = 0;
-			reply_fetch(n, n->conns[i], jobq_find(&n->jobs, id));
-		}
+		if (n->conns[i]->waitid == id &&
+		    n->conns[i]->waitop == PROTO_OP_PROGRESS)
+			reply_held(n, n->conns[i]);
+	for (i = 0; i < n->nconns; i++)
+		if (n->conns[i]->waitid == id)
+			reply_held(n, n->conns[i]);
 }
 
 /* The tmp/ name of the data a connection is receiving. */
@@ -398,12 +431,17 @@ request(struct conn *c, void *arg)
 		conn_reply8(c, j ? jobq_cancel(&n->jobs, j) : PROTO_ST_UNKNOWN);
 		return 1;
 	case PROTO_OP_WAIT:
+	case PROTO_OP_PROGRESS:
 		if (j == NULL || (j->state != PROTO_ST_QUEUED && j->state !=
 		    PROTO_ST_RUNNING) || r.ms == 0) {
-			reply_fetch(n, c, j);
+			if (op == PROTO_OP_WAIT)
+				reply_fetch(n, c, j);
+			else
+				reply_progress(c, j);
 			return 1;
 		}
 		c->waitid = r.id;
+		c->waitop = op;
 		c->waituntil = clock_mono() + r.ms / 1000.0;
 		return 1;
 	case PROTO_OP_AUTH:
@@ -550,9 +588,10 @@ netd_fit_conns(struct netd *n, long long nofile)
 
 	/*
 	 * Our own descriptors (listeners, signalfd, spare, lock, log) and
-	 * four a running job holds at most (its result, its stderr, a pipe
-	 * while it starts), then two per connection (its socket, and the
-	 * file it receives or sends).
+	 * four a running job holds (its data, kept for PROGRESS, its result,
+	 * its stderr, and one to spare: the pipes of a job being started,
+	 * one job at a time, are in the 16), then two per connection (its
+	 * socket, and the file it receives or sends).
 	 */
 	fit = (nofile - 16 - 4LL * n->jobs.maxrun) / 2;
 	if (fit < 1)
@@ -610,16 +649,13 @@ netd_tick(struct netd *n)
 {
 	double t = clock_mono();
 	struct conn *c;
-	uint32_t id;
 	int i;
 
 	jobq_tick(&n->jobs);
 	for (i = 0; i < n->nconns; i++) {
 		c = n->conns[i];
 		if (conn_tick(c, t, n->timeout)) {
-			id = c->waitid;
-			c->waitid = 0;
-			reply_fetch(n, c, jobq_find(&n->jobs, id));
+			reply_held(n, c);
 			conn_serve(c);
 		}
 	}
@@ -642,15 +678,12 @@ netd_flush(struct netd *n)
 {
 	double until = clock_mono() + 1;
 	struct conn *c;
-	uint32_t id;
 	int i;
 
 	for (i = 0; i < n->nconns; i++) {
 		c = n->conns[i];
-		if ((id = c->waitid) != 0) {
-			c->waitid = 0;
-			reply_fetch(n, c, jobq_find(&n->jobs, id));
-		}
+		if (c->waitid != 0)
+			reply_held(n, c);
 		/* A client that does not read holds us a second at most. */
 		conn_flush(c, until);
 	}

@@ -13,7 +13,7 @@
 enum {
 	PROTO_OP_SUBMIT, PROTO_OP_FETCH, PROTO_OP_WAIT, PROTO_OP_STATUS,
 	PROTO_OP_CANCEL, PROTO_OP_PUT, PROTO_OP_SUBMIT_ON, PROTO_OP_AUTH,
-	PROTO_NOPS
+	PROTO_OP_PROGRESS, PROTO_NOPS
 };
 
 enum {
@@ -25,6 +25,8 @@ enum {
 #define PROTO_MAXSPEC		(64 * 1024)
 #define PROTO_MAXNAME		64
 #define PROTO_MAXTOKEN		4096
+/* The reply of PROGRESS: u8 state, u64 consumed, u64 total, u32 ms. */
+#define PROTO_PROGRESS_LEN	21
 
 extern const char *const proto_states[];
 
@@ -41,6 +43,19 @@ static inline uint32_t
 proto_get32(const unsigned char *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline void
+proto_put64(unsigned char *p, uint64_t v)
+{
+	proto_put32(p, (uint32_t)v);
+	proto_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint64_t
+proto_get64(const unsigned char *p)
+{
+	return proto_get32(p) | (uint64_t)proto_get32(p + 4) << 32;
 }
 
 /* Blocking helpers for clients: 0 on success, -1 on error or EOF. */

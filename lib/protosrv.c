@@ -64,12 +64,13 @@ protosrv_decode(const void *buf, size_t n, uint64_t maxdata,
 	case PROTO_OP_STATUS:
 	case PROTO_OP_CANCEL:
 	case PROTO_OP_WAIT:
-		/* A job id, and for WAIT the milliseconds to wait. */
-		a = r->op == PROTO_OP_WAIT ? 9 : 5;
+	case PROTO_OP_PROGRESS:
+		/* A job id, and for WAIT and PROGRESS the most ms to wait. */
+		a = r->op == PROTO_OP_WAIT || r->op == PROTO_OP_PROGRESS ? 9 : 5;
 		if (n < a)
 			return PROTOSRV_MORE;
 		r->id = proto_get32(p + 1);
-		if (r->op == PROTO_OP_WAIT)
+		if (a == 9)
 			r->ms = proto_get32(p + 5);
 		r->used = a;
 		return PROTOSRV_OK;

@@ -26,8 +26,8 @@ enum { PROTOSRV_MORE, PROTOSRV_OK, PROTOSRV_BAD };
 struct protosrv_req {
 	int		 op;		/* PROTO_OP_* */
 	size_t		 used;		/* bytes of input the request took */
-	uint32_t	 id;		/* FETCH, WAIT, STATUS, CANCEL */
-	uint32_t	 ms;		/* WAIT */
+	uint32_t	 id;		/* FETCH, WAIT, STATUS, CANCEL, PROGRESS */
+	uint32_t	 ms;		/* WAIT, PROGRESS */
 	const unsigned char *token;	/* AUTH: points into the input */
 	size_t		 tokenlen;
 	char		*spec;		/* SUBMIT, SUBMIT-ON */

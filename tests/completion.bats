@@ -119,7 +119,7 @@ help_options() {
 	check_completion "mr-map words -" "-c --combine -l --lower -m --min-length -p --punct -F --key-file -R --raw -z --null -h --help --version"
 	check_completion "mr-map grep -" "-i --ignore-case -v --invert -F --key-file -R --raw -z --null -h --help --version"
 	check_completion "mr-map identity -" "-F --key-file -R --raw -z --null -h --help --version"
-	check_completion "mr-map fields -k 1 --" "--delimiter --fields --const-key --key --whitespace --raw --null --help --version"
+	check_completion "mr-map fields -k 1 --" "--delimiter --fields --const-key --key --whitespace --key-file --raw --null --help --version"
 	check_completion "mr-map -z fields --w" "--whitespace"
 }
 

@@ -26,6 +26,9 @@ MID_SPEC='mr-split -n 1 | mr-par -b 1 -j1 mr-map words | mr-shuffle | mr-reduce 
 # process group of its own.
 GREP_SPEC="mr-par -b 64M mr-map grep '(a|aa)*(a|aa)*c'"
 WC_SPEC='mr-split | mr-map words | mr-shuffle | mr-reduce sum'
+# A job of one process that reads GROW (1.3 MB) over about 2 s.
+GROW_SPEC="mr-map grep '(a|aa)*(a|aa)*c'"
+GROW_SIZE=1301300
 
 setup_file() {
 	# ~58 MB of word records (under the 64M default of --max-input):
@@ -37,6 +40,9 @@ setup_file() {
 	rm "$d/w.tsv"
 	seq 100000 >"$d/slow.in"
 	{ head -c 200000 /dev/zero | tr '\0' a; echo; } >"$d/aaa.in"
+	# For PROGRESS: 1300 lines of 1000 'a's; GROW_SPEC takes 0.4 s for each
+	# 256 KiB its reader takes at a time: the offset grows in steps for 2 s.
+	yes "$(head -c 1000 /dev/zero | tr '\0' a)" | head -n 1300 >"$d/grow.in"
 	# MID_N: lines for MID_SPEC to take about 1.5 s, from the time this
 	# build takes to start mr-map (sanitizers make that 10 times slower).
 	t0=$EPOCHREALTIME
@@ -63,6 +69,7 @@ setup() {
 	SLOW=$BATS_FILE_TMPDIR/slow.in
 	MID=$BATS_FILE_TMPDIR/mid.in
 	AAA=$BATS_FILE_TMPDIR/aaa.in
+	GROW=$BATS_FILE_TMPDIR/grow.in
 	DPIDS=
 	BGPIDS=
 	NLOG=0
@@ -412,7 +419,7 @@ help_has() {
 	    >other.out 2>&1 3>&- &
 	BGPIDS="$BGPIDS $!"
 	sleep 0.3
-	R raw '\x08\x01\x00\x00\x00' eof 3
+	R raw '\x0a\x01\x00\x00\x00' eof 3
 	expect closed
 	R raw '\xff' eof 3
 	expect closed
@@ -1462,4 +1469,207 @@ priv_dir() {
 	    "rejected: '--key-file' is not allowed in a job spec" \
 	    "rejected: '-F' is not allowed in a job spec" \
 	    'id 1' '0 ok\t1\n'
+}
+
+# ---- PROGRESS and --progress ----
+
+# check_growth FILE TOTAL: FILE holds raw.py's progress lines of one job
+# ("STATE CONSUMED TOTAL MS"): TOTAL every time, consumed and ms never
+# going down, consumed never over TOTAL, at least two distinct values
+# strictly between 0 and TOTAL while running, and last the job done with
+# all of it consumed.
+check_growth() {
+	awk -v total="$2" '
+		NF != 4 { print "bad line: " $0; bad = 1; exit }
+		$3 != total { print "total " $3 " is not " total; bad = 1 }
+		$2 > $3 { print "consumed over total: " $0; bad = 1 }
+		NR > 1 && ($2 < c || $4 < ms) { print "went down: " $0; bad = 1 }
+		$1 == 2 && $2 > 0 && $2 < total && !($2 in mid) { mid[$2]; nmid++ }
+		{ c = $2; ms = $4; last = $0 }
+		END {
+			if (bad) exit 1
+			if (nmid < 2) { print "no growth seen"; exit 1 }
+			split(last, f, " ")
+			if (f[1] != 0 || f[2] != total) {
+				print "last is not done with all: " last; exit 1
+			}
+		}' "$1"
+}
+
+# progress_reqs N MS: N requests "progress % MS", a word a line.
+progress_reqs() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '%s\n' progress % "$2"
+	done
+}
+
+@test "raw: PROGRESS of a running job grows to the total, which is the data's size" {
+	start_daemon
+	mapfile -t reqs < <(progress_reqs 30 150)
+	R submit "$GROW_SPEC" @"$GROW" "${reqs[@]}" wait % 30000
+	assert_status 0
+	[ "$(head -n 1 .out)" = 'id 1' ]
+	[ "$(tail -n 1 .out)" = 0 ]
+	sed '1d;$d' .out >p.txt
+	check_growth p.txt "$GROW_SIZE" || { cat p.txt >&2; false; }
+	[ "$(stat -c %s "$GROW")" = "$GROW_SIZE" ]
+}
+
+@test "raw: PROGRESS with --spool too" {
+	start_daemon --spool "$BATS_TEST_TMPDIR/spool"
+	mapfile -t reqs < <(progress_reqs 30 150)
+	R submit "$GROW_SPEC" @"$GROW" "${reqs[@]}" fetch %
+	assert_status 0
+	[ "$(tail -n 1 .out)" = 0 ]
+	sed '1d;$d' .out >p.txt
+	check_growth p.txt "$GROW_SIZE" || { cat p.txt >&2; false; }
+}
+
+@test "raw: PROGRESS replies, byte for byte: unknown, queued, finished; it consumes nothing" {
+	start_daemon -j 1
+	# Unknown: state 4, all zero.
+	R raw '\x08\x09\x00\x00\x00\x00\x00\x00\x00' read 100
+	expect '\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+	# Queued behind a long job: state 1, consumed 0, total 2, ms 0.
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'q\n' \
+	    raw '\x08\x02\x00\x00\x00\x00\x00\x00\x00' read 100
+	expect 'id 1' 'id 2' '\x01\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+	# Held for a queued job: answered at its time, still queued.
+	R mark progress 2 300 mark
+	assert_status 0
+	[ "$(sed -n 2p .out)" = '1 0 2 0' ]
+	[ "$(ms_at 3)" -ge 250 ]
+	R cancel 1 cancel 2 fetch 1 fetch 2
+	expect 5 5 5 5
+	# Finished: state 0, consumed = total = 4; ms (the time it ran) varies.
+	R submit 'mr-map words' $'a b\n' poll % 0 \
+	    raw '\x08\x03\x00\x00\x00\x00\x00\x00\x00' read 17 read 4 \
+	    progress 3 0 status 3 fetch 3 progress 3 0
+	assert_status 0
+	[ "$(sed -n 3p .out)" = '\x00\x04\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x00\x00\x00\x00' ] ||
+		fail_with "reply: $(sed -n 3p .out)"
+	[ -n "$(sed -n 4p .out)" ]
+	# PROGRESS and STATUS consume nothing: FETCH still has the result.
+	[ "$(sed -n 5p .out | cut -d' ' -f1-3)" = '0 4 4' ]
+	[ "$(sed -n 6,8p .out)" = $'0\n0 a\\t1\\nb\\t1\\n\n4 0 0 0' ] ||
+		{ cat .out >&2; false; }
+}
+
+@test "raw: an old client's STATUS gets exactly the one byte it always did" {
+	start_daemon -j 1
+	R submit "$SLOW_SPEC" @"$SLOW" submit 'mr-map words' $'q\n' poll 1 2 \
+	    raw '\x03\x01\x00\x00\x00\x03\x02\x00\x00\x00\x03\x63\x00\x00\x00' \
+	    read 100
+	expect 'id 1' 'id 2' 2 '\x02\x01\x04'
+	# So on a connection that has sent PROGRESS too, and after the job.
+	R progress 1 0 raw '\x03\x01\x00\x00\x00' read 100 cancel 1 cancel 2 \
+	    poll 1 5 raw '\x03\x01\x00\x00\x00' read 100
+	assert_status 0
+	[ "$(sed -n 2,6p .out)" = $'\\x02\n5\n5\n5\n\\x05' ] ||
+		{ cat .out >&2; false; }
+}
+
+# PROG_RE: a line of mr-netc --progress, of any state.
+PROG_RE='^mr-netc: job [0-9]+ (queued|running|done|failed|cancelled), [0-9]+\.[0-9] MiB of [0-9]+\.[0-9] MiB \([0-9]+%\), [0-9]+\.[0-9] s$'
+
+@test "mr-netc wait --progress: documented lines on stderr, the same stdout and status" {
+	start_daemon
+	id=$(mr-netc -U "$SOCK" submit "$GROW_SPEC | mr-map words" "$GROW")
+	MR_NETC_PROGRESS_MS=300 capture mr-netc -U "$SOCK" wait --progress "$id"
+	assert_status 0
+	assert_out ""
+	! grep -vEq "$PROG_RE" .err || { cat .err >&2; false; }
+	grep -Eq "^mr-netc: job $id running, 0\.[0-9] MiB of 1\.2 MiB \([0-9]+%\)" .err ||
+		{ cat .err >&2; false; }
+	[ "$(tail -n 1 .err | sed 's/, [0-9.]* s$//')" = \
+	    "mr-netc: job $id done, 1.2 MiB of 1.2 MiB (100%)" ] || { cat .err >&2; false; }
+	[ "$(wc -l <.err)" -ge 3 ]
+	# Fetched once: the job is gone.
+	check 0 $'unknown\n' mr-netc -U "$SOCK" status "$id"
+	# run and run-on: stdout byte-identical to a run without --progress.
+	head -c 300000 "$BIG" >b.tsv
+	capture mr-netc -U "$SOCK" run 'mr-shuffle | mr-reduce count' b.tsv
+	assert_status 0
+	cp .out plain.out
+	capture mr-netc -U "$SOCK" run --progress 'mr-shuffle | mr-reduce count' b.tsv
+	assert_status 0
+	cmp .out plain.out
+	[ "$(wc -l <.err)" = 1 ] && grep -Eq "$PROG_RE" .err
+	check 0 '' mr-netc -U "$SOCK" put b b.tsv
+	capture mr-netc -U "$SOCK" run-on --progress b 'mr-shuffle | mr-reduce count'
+	assert_status 0
+	cmp .out plain.out
+	grep -Eq "^mr-netc: job [0-9]+ done, 0\.3 MiB of 0\.3 MiB \(100%\), " .err
+	# A failed job: status 1 and its message, after the last line.
+	capture mr-netc -U "$SOCK" run --progress 'mr-map words | mr-reduce nosuchop' b.tsv
+	assert_status 1
+	assert_out ""
+	grep -Eq '^mr-netc: job [0-9]+ failed, ' .err
+	grep -q "^mr-netc: job [0-9]* failed: stage 2" .err
+	# Unknown: no line, the message and status of wait.
+	check_err 1 "mr-netc: job 99 is unknown" mr-netc -U "$SOCK" wait --progress 99
+	# --timeout: exit 3 with the job still running.
+	id=$(mr-netc -U "$SOCK" submit "$SLOW_SPEC" "$SLOW")
+	capture mr-netc -U "$SOCK" wait --progress --timeout 1 "$id"
+	assert_status 3
+	grep -Eq "^mr-netc: job $id running, " .err
+	grep -qx "mr-netc: job $id is running" .err
+	check_usage mr-netc "mr-netc: --progress goes with run, run-on and wait" \
+	    -U "$SOCK" status --progress 1
+}
+
+@test "mr-netc --progress on a terminal: one line redrawn with CR and ESC [ K, ended by a line feed" {
+	command -v script >/dev/null || skip "no script(1)"
+	start_daemon
+	script -qec "mr-netc -U '$SOCK' run --progress \"$GROW_SPEC\" '$GROW' >out.txt" \
+	    /dev/null >tty.txt </dev/null
+	[ ! -s out.txt ]
+	# Every line starts with CR and ends with ESC [ K; only the last with LF.
+	tr -d '\n' <tty.txt | tr '\r' '\n' | sed '/^$/d' >lines.txt
+	[ "$(wc -l <lines.txt)" -ge 3 ] || { od -c tty.txt >&2; false; }
+	! grep -vq $'\033\\[K$' lines.txt || { od -c tty.txt >&2; false; }
+	[ "$(tail -c 1 tty.txt | od -An -c | tr -d ' ')" = '\n' ]
+	[ "$(grep -c '' tty.txt)" = 1 ]
+	! sed $'s/\033\\[K$//' lines.txt | grep -vEq "$PROG_RE" || { cat -v lines.txt >&2; false; }
+	tail -n 1 lines.txt | grep -q '^mr-netc: job 1 done, 1\.2 MiB of 1\.2 MiB (100%)'
+}
+
+@test "mr-netc --progress against a daemon without PROGRESS: a warning, then a plain wait" {
+	start_daemon
+	id=$(mr-netc -U "$SOCK" submit 'mr-map words' <<<'a b')
+	# old.py: a proxy that closes a connection whose first byte is 0x08,
+	# as a daemon from before PROGRESS does.
+	"$PY" -S "$BATS_TEST_DIRNAME/netd/old.py" "$BATS_TEST_TMPDIR/old" "$SOCK" 3>&- &
+	BGPIDS="$BGPIDS $!"
+	for i in $(seq 100); do [ -S old ] && break; sleep 0.05; done
+	capture mr-netc -U "$BATS_TEST_TMPDIR/old" wait --progress "$id"
+	assert_status 0
+	assert_out $'a\t1\nb\t1\n'
+	assert_err "mr-netc: $BATS_TEST_TMPDIR/old does not report progress: waiting without it"
+}
+
+@test "examples/client.py: progress() and --progress against the daemon" {
+	start_daemon
+	cat >p.py <<EOF
+import sys
+sys.path.insert(0, "$BATS_TEST_DIRNAME/../examples")
+import client
+c = client.Client(unix="$SOCK")
+print(c.progress(99))
+j = c.submit(sys.argv[1], open(sys.argv[2], "rb").read())
+st, pl = client.wait_progress(c, j, "client.py", every_ms=300)
+print(st, pl, c.progress(j))
+EOF
+	capture "$PY" p.py "$GROW_SPEC" "$GROW"
+	assert_status 0
+	assert_out $'(4, 0, 0, 0)\n0 b\'\' (4, 0, 0, 0)\n'
+	grep -Eq '^client.py: job 1 running, 0\.[0-9] MiB of 1\.2 MiB' .err || { cat .err >&2; false; }
+	[ "$(tail -n 1 .err | sed 's/, [0-9.]* s$//')" = \
+	    "client.py: job 1 done, 1.2 MiB of 1.2 MiB (100%)" ] || { cat .err >&2; false; }
+	IN=$'a b a\n' capture "$PY" "$CLIENT_PY" --unix "$SOCK" --progress "$WC_SPEC"
+	assert_status 0
+	assert_out $'a\t2\nb\t1\n'
+	sed -n 2p .err | grep -Eqx 'client.py: job 2 done, 0\.0 MiB of 0\.0 MiB \(100%\), [0-9]+\.[0-9] s' ||
+		{ cat .err >&2; false; }
 }

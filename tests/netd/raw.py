@@ -13,6 +13,8 @@ printed on one line (bytes escaped as by esc() below):
   wait ID MS              S [PAYLOAD]    its length is not 0)
   status ID               S
   cancel ID               S
+  progress ID MS          S CONSUMED TOTAL ELAPSED_MS (PROGRESS, held up
+                          to MS ms while the job is queued or running)
   put NAME DATA           ok            | refused: MSG
   auth TOKEN              S
   raw BYTES               (nothing: BYTES are sent, no reply is read)
@@ -43,11 +45,11 @@ import time
 ARITY = {
     "submit": 2, "submit-on": 2, "fetch": 1, "wait": 2, "status": 1,
     "cancel": 1, "put": 2, "auth": 1, "raw": 1, "read": 1, "eof": 1,
-    "sleep": 1, "poll": 2, "mark": 0,
+    "sleep": 1, "poll": 2, "mark": 0, "progress": 2,
 }
 OPCODE = {
     "submit": 0, "fetch": 1, "wait": 2, "status": 3, "cancel": 4, "put": 5,
-    "submit-on": 6, "auth": 7,
+    "submit-on": 6, "auth": 7, "progress": 8,
 }
 
 
@@ -136,7 +138,7 @@ class Client:
             return bytes([OPCODE[op]]) + u32(len(a)) + a + u32(len(b)) + b
         if op in ("fetch", "status", "cancel"):
             return bytes([OPCODE[op]]) + u32(self.ident(args[0]))
-        if op == "wait":
+        if op in ("wait", "progress"):
             return (bytes([OPCODE[op]]) + u32(self.ident(args[0])) +
                     u32(int(args[1])))
         if op == "auth":
@@ -164,6 +166,9 @@ class Client:
             st = recv_exact(s, 1)[0]
             n = get32(s)
             return "%d %s" % (st, esc(recv_exact(s, n))) if n else str(st)
+        if op == "progress":
+            st, done, total, ms = struct.unpack("<BQQI", recv_exact(s, 21))
+            return "%d %d %d %d" % (st, done, total, ms)
         if op in ("status", "cancel", "auth"):
             return str(recv_exact(s, 1)[0])
         if op == "put":
