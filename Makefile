@@ -46,6 +46,7 @@ LIBOBJS	= \
 	lib/ops.o \
 	lib/out.o \
 	lib/par.o \
+	lib/progress.o \
 	lib/proto.o \
 	lib/protosrv.o \
 	lib/rdr.o \
@@ -75,6 +76,7 @@ HDRS	= \
 	lib/ops.h \
 	lib/out.h \
 	lib/par.h \
+	lib/progress.h \
 	lib/proto.h \
 	lib/protosrv.h \
 	lib/rdr.h \

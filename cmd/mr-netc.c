@@ -6,16 +6,11 @@
  * result once the job has finished.
  */
 #include <bsd/stdlib.h>
-#include <bsd/string.h>
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -23,6 +18,7 @@
 #include "clock.h"
 #include "fdio.h"
 #include "out.h"
+#include "progress.h"
 #include "proto.h"
 
 static const char synopsis[] =
@@ -50,8 +46,6 @@ static const char head[] =
 
 #define WAIT_SLICE_MS	60000
 /* How often --progress draws its line: on a terminal, and otherwise. */
-#define TTY_MS		200
-#define LOG_MS		5000
 
 static const char *host = "127.0.0.1", *port = "1936", *unixpath;
 static const char *where, *tokenfile;
@@ -129,41 +123,13 @@ recv_string(uint32_t n)
 static void
 connect_server(void)
 {
-	struct addrinfo hints = { 0 }, *ai, *a;
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	static char desc[300];
-	char *tok;
-	int e;
+	char msg[512], *tok;
 
-	if (unixpath != NULL) {
-		where = unixpath;
-		if (strlcpy(sun.sun_path, unixpath, sizeof(sun.sun_path)) >=
-		    sizeof(sun.sun_path))
-			errx(2, "socket path too long: '%s'", unixpath);
-		if ((sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-		    connect(sock, (struct sockaddr *)&sun, sizeof(sun)) == -1)
-			err(1, "cannot connect to '%s'", unixpath);
-	} else {
-		snprintf(desc, sizeof(desc), "%s:%s", host, port);
-		where = desc;
-		hints.ai_socktype = SOCK_STREAM;
-		if ((e = getaddrinfo(host, port, &hints, &ai)) != 0)
-			errx(1, "cannot resolve '%s': %s", host, gai_strerror(e));
-		for (a = ai; a != NULL; a = a->ai_next) {
-			if ((sock = socket(a->ai_family, SOCK_STREAM |
-			    SOCK_CLOEXEC, 0)) == -1)
-				continue;
-			if (connect(sock, a->ai_addr, a->ai_addrlen) == 0)
-				break;
-			e = errno;
-			close(sock);
-			sock = -1;
-			errno = e;
-		}
-		if (sock == -1)
-			err(1, "cannot connect to %s", where);
-		freeaddrinfo(ai);
-	}
+	snprintf(desc, sizeof(desc), "%s:%s", host, port);
+	where = unixpath != NULL ? unixpath : desc;
+	if ((sock = proto_connect(host, port, unixpath, msg, sizeof(msg))) < 0)
+		errx(sock == -2 ? 2 : 1, "%s", msg);
 	if (tokenfile == NULL)
 		return;
 	tok = proto_read_token(tokenfile);
@@ -179,15 +145,21 @@ connect_server(void)
 static void
 read_all(const char *file, struct buf *b)
 {
-	int fd = 0;
+	if (fdio_read_file(file, b) == -1)
+		err(1, "cannot read '%s'", file != NULL ? file : "stdin");
+}
 
-	if (file != NULL && strcmp(file, "-") != 0 &&
-	    (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
-		err(1, "cannot open '%s'", file);
-	if (fdio_read_all(fd, b) == -1)
-		err(1, "cannot read '%s'", file ? file : "stdin");
-	if (fd != 0)
-		close(fd);
+/* A request of two length-prefixed fields: SUBMIT, SUBMIT-ON, PUT. */
+static void
+send_frame(int op, const char *first, const struct buf *data)
+{
+	if (data->len > UINT32_MAX)
+		errx(1, "data of %zu bytes is too large", data->len);
+	send8(op);
+	send32(strlen(first));
+	send_bytes(first, strlen(first));
+	send32(data->len);
+	send_bytes(data->p, data->len);
 }
 
 /* SUBMIT (data from FILE) or SUBMIT-ON (data set NAME): the job id. */
@@ -202,13 +174,7 @@ submit(int op, const char *spec, const char *arg)
 		read_all(arg, &data);
 	else
 		buf_add(&data, arg, strlen(arg));
-	send8(op);
-	send32(strlen(spec));
-	send_bytes(spec, strlen(spec));
-	if (data.len > UINT32_MAX)
-		errx(1, "data of %zu bytes is too large", data.len);
-	send32(data.len);
-	send_bytes(data.p, data.len);
+	send_frame(op, spec, &data);
 	buf_free(&data);
 	if ((id = recv32()) == 0) {
 		msg = recv_string(recv32());
@@ -282,40 +248,10 @@ wait_job(uint32_t id, long long timeout_ms)
 	}
 }
 
-/* A reply of PROGRESS. */
-struct progress {
-	int		 state;
-	uint64_t	 consumed, total;
-	uint32_t	 ms;
-};
-
-/* PROGRESS held up to ms: 0, or -1 if the connection ended instead. */
-static int
-progress(uint32_t id, uint32_t ms, struct progress *p)
-{
-	unsigned char b[PROTO_PROGRESS_LEN];
-
-	/* One write: a daemon that closes on it fails the read, not this. */
-	b[0] = PROTO_OP_PROGRESS;
-	proto_put32(b + 1, id);
-	proto_put32(b + 5, ms);
-	send_bytes(b, 9);
-	if (fdio_read_full(sock, b, sizeof(b)) == -1)
-		return -1;
-	p->state = b[0];
-	p->consumed = proto_get64(b + 1);
-	p->total = proto_get64(b + 9);
-	p->ms = proto_get32(b + 17);
-	return 0;
-}
-
-/*
- * "mr-netc: job N STATE, X.X MiB of Y.Y MiB (P%), T.T s": on a terminal
- * drawn over the previous one, the last one ended with a line feed; else
- * a line each time.
- */
+/* "mr-netc: job N STATE, X.X MiB of Y.Y MiB (P%), T.T s" */
 static void
-draw(uint32_t id, const struct progress *p, int tty, int final)
+draw(const struct progress *pl, uint32_t id, const struct proto_progress *p,
+    int final)
 {
 	unsigned pct;
 
@@ -324,11 +260,10 @@ draw(uint32_t id, const struct progress *p, int tty, int final)
 		    (unsigned)(p->consumed * 100.0 / p->total);
 	else
 		pct = p->state == PROTO_ST_DONE ? 100 : 0;
-	fprintf(stderr, "%s%s: job %u %s, %.1f MiB of %.1f MiB (%u%%), "
-	    "%.1f s%s", tty ? "\r" : "", getprogname(), id,
+	progress_line(pl, final, "%s: job %u %s, %.1f MiB of %.1f MiB (%u%%), "
+	    "%.1f s", getprogname(), id,
 	    p->state < 6 ? proto_states[p->state] : "?",
-	    p->consumed / 1048576.0, p->total / 1048576.0, pct,
-	    p->ms / 1000.0, tty ? (final ? "\033[K\n" : "\033[K") : "\n");
+	    p->consumed / 1048576.0, p->total / 1048576.0, pct, p->ms / 1000.0);
 }
 
 static int
@@ -346,17 +281,18 @@ unfinished(int state)
 static int
 wait_progress(uint32_t id, long long timeout_ms)
 {
-	struct progress p;
+	struct proto_progress p;
+	struct progress pl;
 	const char *env;
 	double until = 0, left;
 	long long every;
-	int tty = isatty(2);
 
-	every = tty ? TTY_MS : LOG_MS;
+	progress_init(&pl);
+	every = progress_every(&pl);
 	/* For the tests: lines every so many ms, on a terminal or not. */
 	if ((env = getenv("MR_NETC_PROGRESS_MS")) != NULL)
 		every = cli_num(env, 1, 3600000, "MR_NETC_PROGRESS_MS");
-	if (progress(id, 0, &p) == -1) {
+	if (proto_progress(sock, id, 0, &p) == -1) {
 		warnx("%s does not report progress: waiting without it",
 		    where);
 		close(sock);
@@ -366,8 +302,8 @@ wait_progress(uint32_t id, long long timeout_ms)
 	}
 	if (timeout_ms != 0)
 		until = clock_mono() + timeout_ms / 1000.0;
-	if (tty && unfinished(p.state))
-		draw(id, &p, tty, 0);
+	if (pl.tty && unfinished(p.state))
+		draw(&pl, id, &p, 0);
 	while (unfinished(p.state)) {
 		left = every;
 		if (timeout_ms != 0 && (left = (until - clock_mono()) *
@@ -375,13 +311,13 @@ wait_progress(uint32_t id, long long timeout_ms)
 			left = every;
 		if (left < 1)
 			break;
-		if (progress(id, left, &p) == -1)
+		if (proto_progress(sock, id, left, &p) == -1)
 			io_fail();
 		if (unfinished(p.state))
-			draw(id, &p, tty, 0);
+			draw(&pl, id, &p, 0);
 	}
 	if (p.state != PROTO_ST_UNKNOWN)
-		draw(id, &p, tty, 1);
+		draw(&pl, id, &p, 1);
 	send8(PROTO_OP_WAIT);
 	send32(id);
 	send32(0);
@@ -482,11 +418,7 @@ main(int argc, char *argv[])
 		need(argc, 2, 3);
 		read_all(argc > 2 ? argv[2] : NULL, &data);
 		connect_server();
-		send8(PROTO_OP_PUT);
-		send32(strlen(argv[1]));
-		send_bytes(argv[1], strlen(argv[1]));
-		send32(data.len);
-		send_bytes(data.p, data.len);
+		send_frame(PROTO_OP_PUT, argv[1], &data);
 		buf_free(&data);
 		if (recv8() != 0) {
 			msg = recv_string(recv32());

@@ -20,6 +20,7 @@
 #include "hosts.h"
 #include "out.h"
 #include "par.h"
+#include "progress.h"
 #include "shword.h"
 #include "spill.h"
 
@@ -28,8 +29,6 @@ static const char synopsis[] =
     "              [--failed FILE] [--joblog FILE] [--progress] [-T DIR]\n"
     "              [-S HOSTS] [--ssh CMD] [--launcher PREFIX]\n"
     "              COMMAND [ARG...]";
-#define TICK_TTY	200	/* ms between progress redraws on a terminal */
-#define TICK_LOG	5000	/* ms between progress lines otherwise */
 
 static struct par	 par;
 static struct hosts	 hosts;
@@ -37,7 +36,8 @@ static struct buf	 cmdline;	/* COMMAND ARG... for messages */
 static FILE		*joblog;
 static unsigned long long insize;	/* of a regular file on stdin */
 static double		 t0;
-static int		 istty, sflag;
+static int		 sflag;
+static struct progress	 prog;
 static const char	*lists[64];	/* -S HOSTS */
 static int		 nlists;
 
@@ -71,7 +71,8 @@ show_progress(const struct par_stats *st, int final)
 {
 	double el = clock_mono() - t0;
 	double rate = el > 0 ? st->bytes_in / el / 1048576 : 0;
-	char eta[64] = "";
+	struct buf hostsbuf = BUF_INIT;
+	char eta[64] = "", one[320];
 	double f;
 	int i;
 
@@ -80,17 +81,19 @@ show_progress(const struct par_stats *st, int final)
 		snprintf(eta, sizeof(eta), "; %.0f%% ETA %.0fs", f * 100,
 		    f < 1 ? el * (1 - f) / f : 0.0);
 	}
-	fprintf(stderr, "%smr-par: chunks %llu done, %d running, %llu read; "
-	    "records %llu in, %llu out; %.1f MiB in, %.1f MiB out; "
-	    "%.1f MiB/s%s", istty ? "\r" : "", st->done, st->running,
-	    st->chunks, st->records, st->records_out,
-	    st->bytes_in / 1048576.0, st->bytes_out / 1048576.0, rate, eta);
 	/* With -S, each host: attempts done and failed, instances running. */
 	for (i = 0; sflag && i < hosts.n; i++)
-		fprintf(stderr, "%s %s %llu/%llu/%d", i == 0 ? ";" : ",",
+		buf_add(&hostsbuf, one, snprintf(one, sizeof(one),
+		    "%s %.256s %llu/%llu/%d", i == 0 ? ";" : ",",
 		    hosts_name(&hosts, i), hosts.h[i].done, hosts.h[i].failed,
-		    hosts.h[i].running);
-	fputs(istty ? (final ? "\033[K\n" : "\033[K") : "\n", stderr);
+		    hosts.h[i].running));
+	progress_line(&prog, final, "mr-par: chunks %llu done, %d running, "
+	    "%llu read; records %llu in, %llu out; %.1f MiB in, %.1f MiB out; "
+	    "%.1f MiB/s%s%.*s", st->done, st->running, st->chunks,
+	    st->records, st->records_out, st->bytes_in / 1048576.0,
+	    st->bytes_out / 1048576.0, rate, eta, (int)hostsbuf.len,
+	    hostsbuf.p ? hostsbuf.p : "");
+	buf_free(&hostsbuf);
 }
 
 static void
@@ -121,7 +124,7 @@ die_of(int sig)
 	sigset_t none;
 
 	cleanup();
-	if (par.tick > 0 && istty)
+	if (par.tick > 0 && prog.tty)
 		fputc('\n', stderr);
 	signal(sig, SIG_DFL);
 	sigemptyset(&none);
@@ -218,9 +221,9 @@ main(int argc, char *argv[])
 		err(1, "cannot open '%s'", par.failname);
 	if (fstat(0, &sb) == 0 && S_ISREG(sb.st_mode))
 		insize = sb.st_size - lseek(0, 0, SEEK_CUR);
-	istty = isatty(2);
+	progress_init(&prog);
 	if (progress) {
-		par.tick = istty ? TICK_TTY : TICK_LOG;
+		par.tick = progress_every(&prog);
 		par.on_tick = tick;
 		par.countout = 1;
 	}

@@ -1,5 +1,7 @@
 /* Whole reads, writes and copies on descriptors. */
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
 
@@ -63,6 +65,22 @@ fdio_read_all(int fd, struct buf *b)
 		}
 		b->len += r;
 	}
+}
+
+int
+fdio_read_file(const char *path, struct buf *b)
+{
+	int fd = 0, r, e;
+
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fdio_read_all(fd, b);
+	e = errno;
+	if (fd != 0)
+		close(fd);
+	errno = e;
+	return r;
 }
 
 int

@@ -17,6 +17,8 @@
 int	fdio_write_all(int fd, const void *, size_t);
 int	fdio_read_full(int fd, void *, size_t);
 int	fdio_read_all(int fd, struct buf *);
+/* The whole file at path ("-" or NULL: standard input) into a buf. */
+int	fdio_read_file(const char *path, struct buf *);
 /* n bytes of file `from`, starting at offset 0, appended to `to`. */
 int	fdio_copy(int from, off_t n, int to);
 

@@ -62,6 +62,25 @@ proto_get64(const unsigned char *p)
 int	proto_write32(int fd, uint32_t);
 int	proto_read32(int fd, uint32_t *);
 
+/* The reply of PROGRESS. */
+struct proto_progress {
+	int		 state;
+	uint64_t	 consumed, total;
+	uint32_t	 ms;
+};
+
+/* PROGRESS for job id, held up to ms: 0, or -1 if the connection ended. */
+int	proto_progress(int fd, uint32_t id, uint32_t ms,
+	    struct proto_progress *);
+
+/*
+ * A connected socket to the daemon: the Unix socket unixpath, or TCP to
+ * host and port. -1 with a message in err, or -2 when unixpath is too
+ * long for a socket address (a usage error).
+ */
+int	proto_connect(const char *host, const char *port, const char *unixpath,
+	    char *err, size_t errlen);
+
 /* The token: the first line of a file. Exits with a message on error. */
 char	*proto_read_token(const char *path);
 

@@ -966,7 +966,7 @@ help_has() {
 	    mr-netc -U "$SOCK" run sh
 	IN=$'a\n' check_err 1 "mr-netc: job rejected: ';' is not accepted in a job spec" \
 	    mr-netc -U "$SOCK" run 'mr-map words; x'
-	check_err 1 "mr-netc: cannot open 'nosuch.txt': No such file or directory" \
+	check_err 1 "mr-netc: cannot read 'nosuch.txt': No such file or directory" \
 	    mr-netc -U "$SOCK" run 'mr-map words' nosuch.txt
 }
 
