@@ -786,7 +786,7 @@ help_has() {
 	case ${MR_BIN:-} in *asan*) limit=4000 ;; esac
 	[ $((t1 - t0)) -lt $limit ] || fail_with "the job took $((t1 - t0)) ms"
 	kill -0 "$DPID"
-	! grep -q stalled: stall.out || { cat stall.out >&2; false; }
+	if grep -q stalled: stall.out; then cat stall.out >&2; false; fi
 }
 
 @test "--timeout 1: stalled connections are closed after 1 s, idle ones after 6 s" {
@@ -1579,7 +1579,7 @@ PROG_RE='^mr-netc: job [0-9]+ (queued|running|done|failed|cancelled), [0-9]+\.[0
 	MR_NETC_PROGRESS_MS=300 capture mr-netc -U "$SOCK" wait --progress "$id"
 	assert_status 0
 	assert_out ""
-	! grep -vEq "$PROG_RE" .err || { cat .err >&2; false; }
+	if grep -vEq "$PROG_RE" .err; then cat .err >&2; false; fi
 	grep -Eq "^mr-netc: job $id running, 0\.[0-9] MiB of 1\.2 MiB \([0-9]+%\)" .err ||
 		{ cat .err >&2; false; }
 	[ "$(tail -n 1 .err | sed 's/, [0-9.]* s$//')" = \
@@ -1628,10 +1628,10 @@ PROG_RE='^mr-netc: job [0-9]+ (queued|running|done|failed|cancelled), [0-9]+\.[0
 	# Every line starts with CR and ends with ESC [ K; only the last with LF.
 	tr -d '\n' <tty.txt | tr '\r' '\n' | sed '/^$/d' >lines.txt
 	[ "$(wc -l <lines.txt)" -ge 3 ] || { od -c tty.txt >&2; false; }
-	! grep -vq $'\033\\[K$' lines.txt || { od -c tty.txt >&2; false; }
+	if grep -vq $'\033\\[K$' lines.txt; then od -c tty.txt >&2; false; fi
 	[ "$(tail -c 1 tty.txt | od -An -c | tr -d ' ')" = '\n' ]
 	[ "$(grep -c '' tty.txt)" = 1 ]
-	! sed $'s/\033\\[K$//' lines.txt | grep -vEq "$PROG_RE" || { cat -v lines.txt >&2; false; }
+	if sed $'s/\033\\[K$//' lines.txt | grep -vEq "$PROG_RE"; then cat -v lines.txt >&2; false; fi
 	tail -n 1 lines.txt | grep -q '^mr-netc: job 1 done, 1\.2 MiB of 1\.2 MiB (100%)'
 }
 
