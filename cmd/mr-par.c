@@ -18,7 +18,6 @@
 #include "cli.h"
 #include "clock.h"
 #include "hosts.h"
-#include "out.h"
 #include "par.h"
 #include "progress.h"
 #include "shword.h"
@@ -205,8 +204,7 @@ main(int argc, char *argv[])
 	sflag = nlists > 0;
 	/* An ssh connection costs a good part of a second: bigger chunks. */
 	if (par.block == 0)
-		par.block = (sflag && (hosts.n > 1 || hosts.h[0].name != NULL) ?
-		    64 : 4) * 1024 * 1024;
+		par.block = (hosts_remote(&hosts) ? 64 : 4) * 1024 * 1024;
 	par.hosts = &hosts;
 	par.tmpdir = spill_dir(tmpdir);
 	if (joblogname != NULL) {
@@ -232,8 +230,6 @@ main(int argc, char *argv[])
 	par.out = 1;
 
 	atexit(cleanup);
-	out_dying = cleanup;
-	out_stdout();
 	t0 = clock_mono();
 	r = par_run(&par, child_setup());
 	if (par.signo != 0)
@@ -246,7 +242,6 @@ main(int argc, char *argv[])
 	}
 	if (progress)
 		show_progress(&par.st, 1);
-	out_close(&out_std);
 	if (joblog != NULL && fclose(joblog) == EOF)
 		err(1, "cannot write '%s'", joblogname);
 	if (par.failfd != -1 && close(par.failfd) == -1)

@@ -230,6 +230,17 @@ hosts_wait(const struct hosts *hs, double now)
 	return soon;
 }
 
+int
+hosts_remote(const struct hosts *hs)
+{
+	int i;
+
+	for (i = 0; i < hs->n; i++)
+		if (hs->h[i].name != NULL)
+			return 1;
+	return 0;
+}
+
 const char *
 hosts_name(const struct hosts *hs, int host)
 {

@@ -59,6 +59,8 @@ char	**hosts_argv(struct hosts *, int host, char *const argv[],
 void	 hosts_ended(struct hosts *, int host, int status, double now);
 /* Seconds until a host is back when none is free and up, else -1. */
 double	 hosts_wait(const struct hosts *, double now);
+/* Whether a host other than this machine is among them. */
+int	 hosts_remote(const struct hosts *);
 /* ":" for this machine. */
 const char *hosts_name(const struct hosts *, int host);
 void	 hosts_free(struct hosts *);

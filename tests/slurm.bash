@@ -16,9 +16,8 @@ SLURM_NODE=mrnode
 # accepts the mismatch with SlurmdParameters=config_overrides.
 SLURM_CPUS=8
 
-slurm_free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=tests/ports.bash
+. "$(dirname "${BASH_SOURCE[0]}")/ports.bash"
 
 # slurm_wait SECONDS CMD...: runs CMD every 0.1 s until it succeeds; fails
 # after SECONDS.
@@ -57,8 +56,8 @@ slurm_start() {
 	chmod 700 "$SLURM_DIR"
 	local host ctld_port d_port
 	host=$(hostname -s)
-	ctld_port=$(slurm_free_port)
-	d_port=$(slurm_free_port)
+	ctld_port=$(free_port)
+	d_port=$(free_port)
 
 	dd if=/dev/urandom of="$SLURM_DIR/munge.key" bs=1024 count=1 status=none
 	chmod 400 "$SLURM_DIR/munge.key"

@@ -7,9 +7,8 @@
 # sshd_start DIR: starts it (sets SSHD_DIR, SSHD_PID, MR_SSH); sshd_stop
 # stops it by its pid.
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=tests/ports.bash
+. "$(dirname "${BASH_SOURCE[0]}")/ports.bash"
 
 sshd_start() {
 	SSHD_DIR=$1
