@@ -153,7 +153,8 @@ child_reap(void (*done)(struct child *, void *), void *arg)
 		c->next = NULL;
 		c->running = 0;
 		c->status = st;
-		done(c, arg);
+		if (done != NULL)
+			done(c, arg);
 	}
 }
 

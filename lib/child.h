@@ -14,7 +14,7 @@
  *    errno of a program that could not be run (then nothing runs).
  * 3. When the signalfd reports SIGCHLD, child_reap: every child that has
  *    ended gets its wait status and is handed to the callback, which may
- *    free it.
+ *    free it (with no callback, c->running says it has ended).
  * 4. To stop a child: child_terminate sends SIGTERM and SIGCONT to its
  *    group and, once the grace has passed, child_tick (called from the
  *    caller's loop) sends SIGKILL. child_kill_all, before the program

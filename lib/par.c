@@ -530,13 +530,6 @@ finish(struct par *p, struct par_slot *s)
 	return emit_in_order(p);
 }
 
-static void
-reaped(struct child *c, void *arg)
-{
-	/* The loop finishes ended instances in slot order. */
-	(void)c;
-	(void)arg;
-}
 
 /* 1 when a signal other than SIGCHLD came: p->signo. */
 static int
@@ -549,7 +542,8 @@ on_signal(struct par *p, int sigfd)
 			p->signo = si.ssi_signo;
 			return 1;
 		}
-		child_reap(reaped, NULL);
+		/* The loop finishes ended instances, in slot order. */
+		child_reap(NULL, NULL);
 	}
 	return 0;
 }
